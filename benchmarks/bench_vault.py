@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+"""The vault's speed against raw sqlcipher3 doing the same SQL in the same run.
+
+    python3 run.py bench                      # 100,000 incidents, 15 repetitions
+    python3 run.py bench --incidents 5000     # a quicker look
+
+Prints a Markdown table: for each operation the program's median, the raw median and
+the ratio. The raw side opens the same file with the same key and pragmas and runs the
+statements the service runs, so the ratio is the cost of the program's layers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import sqlcipher3
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from vbedesk.model import Incident, IncidentFilter
+from vbedesk.storage.backup import _derive as backup_key
+from vbedesk.storage.backup import create_backup, verify_backup
+from vbedesk.storage.bootstrap import create_vault
+from vbedesk.storage.engine import connect, integrity_problems
+from vbedesk.storage.keys import KeyFile, calibrate, derive_key
+from vbedesk.storage.service import VaultService
+from vbedesk.storage.vault import Vault
+from vbedesk.taxonomy import load_taxonomies
+
+PASSPHRASE = "benchmark passphrase 2021"
+BACKUP_PASSPHRASE = "benchmark backup passphrase"
+WORDS = [
+    "klistermärken",
+    "affischer",
+    "klotter",
+    "hot",
+    "kränkning",
+    "flygblad",
+    "symboler",
+    "lyktstolpe",
+    "tunnelbana",
+    "skolgård",
+    "fritidsgård",
+    "centrum",
+    "parkering",
+    "busshållplats",
+    "vägg",
+    "dörr",
+    "nätet",
+    "grupp",
+    "ungdomar",
+    "propaganda",
+    "budskap",
+    "rekrytering",
+    "manifestation",
+    "hakkors",
+    "tecken",
+    "texter",
+    "möte",
+    "kväll",
+    "helg",
+]
+
+
+def synthetic(n: int, rng: random.Random) -> list[Incident]:
+    tax = load_taxonomies()
+    areas = tax.areas.codes()
+    envs = tax.environments.codes()
+    types = tax.incident_types.codes()
+    start = date(2017, 1, 1)
+    out = []
+    for _ in range(n):
+        received = start + timedelta(days=rng.randrange(365 * 5))
+        out.append(
+            Incident(
+                received_on=received,
+                incident_types=frozenset(rng.sample(types, rng.choice((1, 1, 2)))),
+                environment=rng.choice(envs),
+                area=rng.choice(areas),
+                description=" ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 30))),
+                status=rng.choice(("NY", "PAGAR", "AVSLUTAD")),
+            )
+        )
+    return out
+
+
+def median_ms(fn: Callable[[], object], repeat: int) -> float:
+    fn()  # warm-up
+    samples = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--incidents", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=15)
+    ap.add_argument("--dir", type=Path, help="where to build the vault (default: a temp dir)")
+    args = ap.parse_args()
+    rng = random.Random(2021)
+    work = Path(args.dir or tempfile.mkdtemp(prefix="vbedesk-bench-"))
+    folder = work / "vault"
+    kdf = calibrate()
+
+    t0 = time.perf_counter()
+    service, _recovery = create_vault(folder, PASSPHRASE, kdf=kdf)
+    incidents = synthetic(args.incidents, rng)
+    for start in range(0, len(incidents), 10_000):
+        service.import_incidents(incidents[start : start + 10_000], source="benchmark")
+    service.vault.close()
+    fill_s = time.perf_counter() - t0
+    data_key = KeyFile.load(folder / "vault.key").unwrap(PASSPHRASE)
+    db = folder / "vault.db"
+    rows: list[tuple[str, float, float]] = []
+
+    # -- unlock: the KDF, unwrap, key, verification read, pragmas (both sides) ----------
+    keyfile = KeyFile.load(folder / "vault.key")
+
+    def program_unlock() -> None:
+        Vault.open(folder, passphrase=PASSPHRASE).close()
+
+    def raw_unlock() -> None:
+        derive_key(PASSPHRASE, keyfile.kdf)
+        conn = sqlcipher3.connect(str(db), isolation_level=None)
+        conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.close()
+
+    rows.append(
+        (
+            "unlock",
+            median_ms(program_unlock, max(3, args.repeat // 3)),
+            median_ms(raw_unlock, max(3, args.repeat // 3)),
+        )
+    )
+
+    vault = Vault.open(folder, passphrase=PASSPHRASE)
+    svc = VaultService(vault)
+    raw = connect(db, data_key)  # the same pragmas as the program (WAL, FULL, cache)
+
+    # -- save one incident -------------------------------------------------------------
+    one = synthetic(1, rng)[0]
+
+    def program_save() -> None:
+        svc.add_incident(one)
+
+    def raw_save() -> None:
+        raw.execute("BEGIN IMMEDIATE")
+        cur = raw.execute(
+            "INSERT INTO incident (received_on, received_year, environment, area, description,"
+            " status, concerns_individual, is_demo, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
+            (
+                one.received_on.isoformat(),
+                one.received_on.year,
+                one.environment,
+                one.area,
+                one.description,
+                one.status,
+                "2026-01-01 00:00:00",
+                "2026-01-01 00:00:00",
+            ),
+        )
+        for code in one.incident_types:
+            raw.execute(
+                "INSERT INTO incident_type (incident_id, code) VALUES (?, ?)", (cur.lastrowid, code)
+            )
+        raw.execute("COMMIT")
+
+    rows.append(
+        (
+            "save one incident",
+            median_ms(program_save, args.repeat),
+            median_ms(raw_save, args.repeat),
+        )
+    )
+
+    # -- first page of 200 by date -----------------------------------------------------
+    def program_page() -> None:
+        svc.list_incidents(limit=200)
+
+    def raw_page() -> None:
+        page = raw.execute(
+            "SELECT * FROM incident ORDER BY received_on DESC, id DESC LIMIT 200"
+        ).fetchall()
+        ids = ",".join(str(r[0]) for r in page)
+        raw.execute(
+            f"SELECT incident_id, code FROM incident_type WHERE incident_id IN ({ids})"
+        ).fetchall()
+        raw.execute(
+            f"SELECT incident_id, code FROM incident_action WHERE incident_id IN ({ids})"
+        ).fetchall()
+
+    rows.append(
+        (
+            "list first page (200 by date)",
+            median_ms(program_page, args.repeat),
+            median_ms(raw_page, args.repeat),
+        )
+    )
+
+    # -- text search -------------------------------------------------------------------
+    def program_search() -> None:
+        svc.list_incidents(IncidentFilter(text="hakkors tunnelbana"), limit=200)
+
+    def raw_search() -> None:
+        page = raw.execute(
+            "SELECT * FROM incident WHERE id IN (SELECT rowid FROM incident_fts WHERE "
+            "incident_fts MATCH ?) ORDER BY received_on DESC, id DESC LIMIT 200",
+            ('"hakkors" "tunnelbana"*',),
+        ).fetchall()
+        ids = ",".join(str(r[0]) for r in page) or "0"
+        raw.execute(
+            f"SELECT incident_id, code FROM incident_type WHERE incident_id IN ({ids})"
+        ).fetchall()
+        raw.execute(
+            f"SELECT incident_id, code FROM incident_action WHERE incident_id IN ({ids})"
+        ).fetchall()
+
+    rows.append(
+        (
+            "text search (first 200 hits)",
+            median_ms(program_search, args.repeat),
+            median_ms(raw_search, args.repeat),
+        )
+    )
+
+    # -- aggregation -------------------------------------------------------------------
+    def program_agg() -> None:
+        svc.year_counts(2020)
+
+    def raw_agg() -> None:
+        raw.execute(
+            "SELECT i.environment, t.code, count(*) FROM incident i JOIN incident_type t "
+            "ON t.incident_id = i.id WHERE i.received_year = ? GROUP BY i.environment, t.code",
+            (2020,),
+        ).fetchall()
+
+    rows.append(
+        (
+            "year by environment × type",
+            median_ms(program_agg, args.repeat),
+            median_ms(raw_agg, args.repeat),
+        )
+    )
+
+    # -- backup create + verify ----------------------------------------------------------
+    counter = iter(range(10_000))
+
+    def program_backup() -> None:
+        out = work / f"program-{next(counter)}.vbdk"
+        create_backup(vault, out, BACKUP_PASSPHRASE)
+        verify_backup(out, BACKUP_PASSPHRASE)
+        out.unlink()
+
+    def raw_backup() -> None:
+        # The documented format-1 key derivation, then the same SQL as the program.
+        out = work / f"raw-{next(counter)}.db"
+        salt = b"VBDK\x01" + bytes(11)
+        key = backup_key(BACKUP_PASSPHRASE, salt)
+        raw.execute(f"ATTACH DATABASE '{out}' AS b KEY \"x'{key.hex()}{salt.hex()}'\"")
+        raw.execute("SELECT sqlcipher_export('b')")
+        raw.execute("DETACH DATABASE b")
+        key = backup_key(BACKUP_PASSPHRASE, salt)
+        check = sqlcipher3.connect(f"file:{out}?mode=ro", uri=True)
+        check.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        check.execute("PRAGMA cipher_integrity_check").fetchall()
+        check.execute("PRAGMA integrity_check").fetchall()
+        check.execute("SELECT count(*) FROM incident").fetchone()
+        check.close()
+        out.unlink()
+
+    reps = max(3, args.repeat // 5)
+    rows.append(
+        ("backup create + verify", median_ms(program_backup, reps), median_ms(raw_backup, reps))
+    )
+    assert not integrity_problems(raw)
+    raw.close()
+    vault.close()
+
+    print(
+        f"VBE Desk benchmark: {args.incidents:,} incidents, median of {args.repeat} runs "
+        f"(fill took {fill_s:.1f} s; KDF time_cost={kdf.time_cost}, "
+        f"memory={kdf.memory_kib // 1024} MiB)"
+    )
+    print()
+    print("| operation | program (ms) | raw sqlcipher3 (ms) | ratio |")
+    print("|---|---:|---:|---:|")
+    for name, prog, base in rows:
+        print(f"| {name} | {prog:.2f} | {base:.2f} | {prog / base:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Reports: PDFs, the fillable form and exports, built from plain domain objects."""

@@ -1,0 +1,1 @@
+"""Storage: the SQLCipher vault, its keys, schema, migrations, backups and the service layer."""

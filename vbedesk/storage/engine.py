@@ -1,0 +1,175 @@
+"""SQLCipher connections: the build check, the key, the per-connection pragmas, the engine.
+
+Every connection of the program is made here, in this order: SQLCipher logging silenced,
+the raw key first, a verification read, then the pragmas of design.md asserted one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import sqlalchemy.exc
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import StaticPool
+
+from vbedesk.errors import DamagedData, VbedeskError, WrongPassphrase
+from vbedesk.i18n import N_
+
+KEY_BYTES = 32
+CACHE_KIB = 64 * 1024
+REQUIRED_COMPILE_OPTIONS = ("HAS_CODEC", "ENABLE_FTS5")
+
+
+class SQLCipherUnsuitable(VbedeskError):
+    message = N_("The installed SQLCipher library is not suitable: {reason}")
+
+
+def _raw_key_pragma(data_key: bytes, salt: bytes | None = None) -> str:
+    """The ``PRAGMA key`` statement for a raw 256-bit key (and, optionally, an explicit salt)."""
+    if len(data_key) != KEY_BYTES:
+        raise ValueError("a data key is 32 bytes")
+    blob = data_key.hex() + (salt.hex() if salt is not None else "")
+    return f"PRAGMA key = \"x'{blob}'\""
+
+
+def check_sqlcipher() -> str:
+    """Assert SQLCipher 4 with the build options the program relies on; return its version."""
+    conn = sqlcipher3.connect(":memory:")
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        row = conn.execute("PRAGMA cipher_version").fetchone()
+        version = str(row[0]) if row else ""
+        options = {str(r[0]) for r in conn.execute("PRAGMA compile_options")}
+    finally:
+        conn.close()
+    if not version.startswith("4."):
+        raise SQLCipherUnsuitable(reason=f"version {version or 'unknown'}, 4.x required")
+    missing = [opt for opt in REQUIRED_COMPILE_OPTIONS if opt not in options]
+    if missing:
+        raise SQLCipherUnsuitable(reason="missing " + ", ".join(missing))
+    return version
+
+
+def _pragma_value(conn: sqlcipher3.Connection, statement: str) -> Any:
+    row = conn.execute(statement).fetchone()
+    return None if row is None else row[0]
+
+
+def connect(
+    path: Path,
+    data_key: bytes,
+    *,
+    salt: bytes | None = None,
+    read_only: bool = False,
+    wal: bool = True,
+) -> sqlcipher3.Connection:
+    """Open ``path`` with ``data_key`` and apply the program's pragmas.
+
+    A wrong key is indistinguishable from a damaged first page: both raise
+    ``WrongPassphrase`` and leave the file untouched (nothing is written before the
+    verification read). Other read failures raise ``DamagedData``.
+    """
+    # Quoted: "#", "?" and "%" in a folder name must not end or change the URI.
+    uri = f"file:{quote(path.as_posix(), safe='/:')}?mode={'ro' if read_only else 'rwc'}"
+    conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(_raw_key_pragma(data_key, salt))
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher3.DatabaseError as exc:
+            if "not a database" in str(exc):
+                raise WrongPassphrase() from None
+            raise DamagedData() from None
+        _apply_pragmas(conn, read_only=read_only, wal=wal)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _apply_pragmas(conn: sqlcipher3.Connection, *, read_only: bool, wal: bool) -> None:
+    conn.execute("PRAGMA temp_store = MEMORY")
+    if _pragma_value(conn, "PRAGMA temp_store") != 2:
+        raise SQLCipherUnsuitable(reason="temp_store = MEMORY not in force")
+    conn.execute("PRAGMA secure_delete = ON")
+    if _pragma_value(conn, "PRAGMA secure_delete") != 1:
+        raise SQLCipherUnsuitable(reason="secure_delete not in force")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    if not read_only and wal:
+        mode = _pragma_value(conn, "PRAGMA journal_mode = WAL")
+        if str(mode).lower() != "wal":
+            raise SQLCipherUnsuitable(reason="WAL journal not in force")
+    conn.execute("PRAGMA synchronous = FULL")
+    if _pragma_value(conn, "PRAGMA synchronous") != 2:
+        raise SQLCipherUnsuitable(reason="synchronous = FULL not in force")
+
+
+def make_engine(path: Path, data_key: bytes) -> Engine:
+    """A SQLAlchemy engine over one keyed connection (``hide_parameters``: no value in logs).
+
+    The connection is verified before the engine exists, so a wrong key fails here.
+    """
+    first = connect(path, data_key)
+
+    engine = create_engine(
+        "sqlite://",
+        module=sqlcipher3,
+        creator=lambda: first,
+        poolclass=StaticPool,
+        hide_parameters=True,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _no_pysqlite_transactions(dbapi_conn: Any, _record: Any) -> None:
+        # SQLAlchemy drives BEGIN itself; see "Serializable isolation / Savepoints" in its
+        # SQLite dialect notes.
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+DAMAGE_MARKERS = ("malformed", "not a database", "hmac", "corrupt", "disk i/o")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether a driver error means damaged data (as opposed to a lock or a constraint)."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(marker in text for marker in DAMAGE_MARKERS)
+
+
+@contextmanager
+def damage_as_error() -> Iterator[None]:
+    """Turn a driver error caused by a damaged file into ``DamagedData`` (no SQL shown)."""
+    try:
+        yield
+    except (sqlcipher3.DatabaseError, sqlalchemy.exc.DatabaseError) as exc:
+        if is_damage(exc):
+            raise DamagedData() from None
+        raise
+
+
+def integrity_problems(conn: sqlcipher3.Connection) -> list[str]:
+    """Both checks, since each catches faults the other misses (design.md). Empty when sound."""
+    problems: list[str] = []
+    try:
+        problems += [f"cipher: page {r[0]}" for r in conn.execute("PRAGMA cipher_integrity_check")]
+    except sqlcipher3.DatabaseError as exc:
+        problems.append(f"cipher: {type(exc).__name__}")
+    try:
+        rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+        if rows != ["ok"]:
+            problems += [f"integrity: {r[:120]}" for r in rows]
+    except sqlcipher3.DatabaseError as exc:
+        problems.append(f"integrity: {type(exc).__name__}")
+    return problems

@@ -1,0 +1,758 @@
+"""The service layer: the one gateway the UI and the CLI use to read and change a vault.
+
+Each public method is one unit of work (``with session.begin()``) and returns plain
+domain objects; no SQLAlchemy object or session leaves this module.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import Select, func, select, text
+from sqlalchemy.orm import Session
+
+from vbedesk import guard
+from vbedesk.demo import DemoPlan
+from vbedesk.errors import DamagedData, InputRefused
+from vbedesk.i18n import N_
+from vbedesk.incidents import FIELDS, default_retain_until, validate_incident
+from vbedesk.model import (
+    ActionPlan,
+    Activity,
+    AuditEntry,
+    Contact,
+    Course,
+    FollowUp,
+    Incident,
+    IncidentFilter,
+    LegalReference,
+    Period,
+    PeriodKind,
+    PlanSection,
+    TrainingCount,
+    Unit,
+    VaultSummary,
+)
+from vbedesk.settings import SPECS, Settings, validate_setting
+from vbedesk.storage import audit, schema
+from vbedesk.storage.engine import check_sqlcipher, damage_as_error, integrity_problems
+from vbedesk.storage.tables import (
+    ActivityRow,
+    ContactRow,
+    CourseRow,
+    FollowUpRow,
+    IncidentActionRow,
+    IncidentRow,
+    IncidentTypeRow,
+    LegalReferenceRow,
+    Meta,
+    PlanRow,
+    SectionRow,
+    SettingRow,
+    TrainingCountRow,
+    UnitRow,
+)
+from vbedesk.storage.vault import Vault, now_utc
+from vbedesk.taxonomy import Taxonomies, load_taxonomies
+
+SORT_COLUMNS = {
+    "received_on": IncidentRow.received_on,
+    "occurred_on": IncidentRow.occurred_on,
+    "area": IncidentRow.area,
+    "environment": IncidentRow.environment,
+    "status": IncidentRow.status,
+    "id": IncidentRow.id,
+}
+PAGE_SIZE = 200
+MAX_PAGE = 5000
+
+
+class IdentifiersFound(InputRefused):
+    """Blocking identifier findings that the user has not accepted."""
+
+    message = N_(
+        "The text looks like it contains personal identifiers ({kinds}); remove them, or "
+        "accept the findings explicitly."
+    )
+
+    def __init__(self, findings: Sequence[guard.Finding], record: int | None = None) -> None:
+        self.findings = list(findings)
+        self.record = record
+        kinds = ", ".join(sorted({f.kind.value for f in findings if f.blocking}))
+        super().__init__(kinds=kinds)
+
+
+class NotFound(InputRefused):
+    message = N_("No {what} with id {id}.")
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """A stored incident and the guard's findings (warnings, or accepted blocking ones)."""
+
+    incident: Incident
+    findings: tuple[tuple[str, guard.Finding], ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    integrity: tuple[str, ...]
+    audit_rows: int
+    audit_first_broken: int | None
+    schema_version: str
+
+    @property
+    def ok(self) -> bool:
+        return not self.integrity and self.audit_first_broken is None
+
+
+def _fts_query(text_query: str) -> str:
+    """Each word quoted (FTS5 syntax cannot be injected); words are ANDed, last one a prefix."""
+    words = [w for w in re.findall(r"\w+", text_query) if w]
+    if not words:
+        return ""
+    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _time_str(value: time | None) -> str | None:
+    return None if value is None else value.strftime("%H:%M")
+
+
+def _row_to_incident(row: IncidentRow) -> Incident:
+    return Incident(
+        id=row.id,
+        received_on=row.received_on,
+        occurred_on=row.occurred_on,
+        occurred_time=None if row.occurred_time is None else time.fromisoformat(row.occurred_time),
+        occurred_until=row.occurred_until,
+        area=row.area,
+        place_type=row.place_type,
+        reporting_unit=row.reporting_unit,
+        reporter_role=row.reporter_role,
+        incident_types=frozenset(t.code for t in row.types),
+        environment=row.environment,
+        organisation=row.organisation,
+        concerns_individual=row.concerns_individual,
+        age_band=row.age_band,
+        description=row.description,
+        actions_taken=frozenset(a.code for a in row.actions),
+        consent=row.consent,
+        feedback_on=row.feedback_on,
+        status=row.status,
+        retain_until=row.retain_until,
+        is_demo=row.is_demo,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _fill_row(row: IncidentRow, inc: Incident) -> None:
+    row.received_on = inc.received_on
+    row.received_year = inc.received_on.year
+    row.occurred_on = inc.occurred_on
+    row.occurred_time = _time_str(inc.occurred_time)
+    row.occurred_until = inc.occurred_until
+    row.area = inc.area
+    row.place_type = inc.place_type
+    row.reporting_unit = inc.reporting_unit
+    row.reporter_role = inc.reporter_role
+    row.environment = inc.environment
+    row.organisation = inc.organisation
+    row.concerns_individual = inc.concerns_individual
+    row.age_band = inc.age_band
+    row.description = inc.description
+    row.consent = inc.consent
+    row.feedback_on = inc.feedback_on
+    row.status = inc.status
+    row.retain_until = inc.retain_until
+    row.is_demo = inc.is_demo
+    row.types = [IncidentTypeRow(code=c) for c in sorted(inc.incident_types)]
+    row.actions = [IncidentActionRow(code=c) for c in sorted(inc.actions_taken)]
+
+
+class VaultService:
+    """Everything the coordinator can do with an open vault."""
+
+    def __init__(self, vault: Vault, taxonomies: Taxonomies | None = None) -> None:
+        self.vault = vault
+        self.taxonomies = taxonomies if taxonomies is not None else load_taxonomies()
+
+    # -- units of work -------------------------------------------------------------------
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        engine = self.vault.require_engine()
+        with (
+            damage_as_error(),
+            Session(engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with damage_as_error(), Session(self.vault.require_engine()) as session:
+            yield session
+
+    # -- vault ---------------------------------------------------------------------------
+    def info(self) -> VaultSummary:
+        with self._read() as s:
+            meta = {m.key: m.value for m in s.execute(select(Meta)).scalars()}
+            counts = {
+                "incidents": s.scalar(select(func.count()).select_from(IncidentRow)) or 0,
+                "action_plans": s.scalar(select(func.count()).select_from(PlanRow)) or 0,
+                "activities": s.scalar(select(func.count()).select_from(ActivityRow)) or 0,
+                "followups": s.scalar(select(func.count()).select_from(FollowUpRow)) or 0,
+                "training_counts": s.scalar(select(func.count()).select_from(TrainingCountRow))
+                or 0,
+                "contacts": s.scalar(select(func.count()).select_from(ContactRow)) or 0,
+                "audit_rows": s.scalar(select(func.count()).select_from(audit.AuditRow)) or 0,
+            }
+            by_year = {
+                int(year): int(n)
+                for year, n in s.execute(
+                    select(IncidentRow.received_year, func.count())
+                    .group_by(IncidentRow.received_year)
+                    .order_by(IncidentRow.received_year)
+                )
+            }
+            revision = schema.current_revision(s.connection()) or ""
+        return VaultSummary(
+            vault_id=meta.get("vault_id", ""),
+            path=str(self.vault.folder),
+            schema_version=revision,
+            created_at=datetime.fromisoformat(meta.get("created_at", "1970-01-01T00:00:00")),
+            generation=int(meta.get("generation", "0")),
+            counts=counts,
+            incidents_by_year=by_year,
+            sqlcipher_version=check_sqlcipher(),
+        )
+
+    def check(self) -> CheckReport:
+        """The audit chain and both integrity checks.
+
+        The chain is walked first: after SQLCipher meets a page that fails its HMAC, the
+        connection refuses further transactions, so a damaged file would otherwise hide
+        the audit result.
+        """
+        problems: list[str] = []
+        chain: audit.ChainReport | None = None
+        revision = ""
+        try:
+            with self._read() as s:
+                revision = schema.current_revision(s.connection()) or ""
+                chain = audit.verify(s)
+        except DamagedData:
+            problems.append("audit: unreadable")
+        with self.vault.raw_connection() as raw:
+            problems += integrity_problems(raw)
+        return CheckReport(
+            integrity=tuple(problems),
+            audit_rows=chain.rows if chain else 0,
+            audit_first_broken=chain.first_broken if chain else None,
+            schema_version=revision,
+        )
+
+    # -- settings ------------------------------------------------------------------------
+    def settings(self) -> Settings:
+        with self._read() as s:
+            stored = {r.key: json.loads(r.value) for r in s.execute(select(SettingRow)).scalars()}
+        values = {spec.key: stored.get(spec.key, spec.default) for spec in SPECS}
+        return Settings.from_mapping(values)
+
+    def set_setting(self, key: str, value: object) -> Settings:
+        converted = validate_setting(key, value)
+        with self._write() as s:
+            row = s.get(SettingRow, key)
+            encoded = json.dumps(converted)
+            if row is None:
+                s.add(SettingRow(key=key, value=encoded))
+            else:
+                row.value = encoded
+            audit.append(s, "setting.change", "setting", key)
+        return self.settings()
+
+    # -- incidents -----------------------------------------------------------------------
+    def _prepare(self, incident: Incident, retention_years: int) -> Incident:
+        incident = validate_incident(incident, self.taxonomies)
+        if incident.retain_until is None:
+            incident = replace(
+                incident,
+                retain_until=default_retain_until(incident.received_on, retention_years),
+            )
+        return incident
+
+    @staticmethod
+    def scan_incident(incident: Incident) -> list[tuple[str, guard.Finding]]:
+        """Guard findings per free-text field (``description``, ``organisation``)."""
+        found: list[tuple[str, guard.Finding]] = []
+        for field_name in ("description", "organisation"):
+            value = getattr(incident, field_name) or ""
+            found += [(field_name, f) for f in guard.scan(value)]
+        return found
+
+    def _guard(
+        self, incident: Incident, accept_findings: bool, record: int | None = None
+    ) -> list[tuple[str, guard.Finding]]:
+        findings = self.scan_incident(incident)
+        blocking = [f for _, f in findings if f.blocking]
+        if blocking and not accept_findings:
+            raise IdentifiersFound(blocking, record=record)
+        return findings
+
+    def add_incident(self, incident: Incident, *, accept_findings: bool = False) -> SaveResult:
+        retention = self.settings().retention_years
+        incident = self._prepare(incident, retention)
+        findings = self._guard(incident, accept_findings)
+        with self._write() as s:
+            row = IncidentRow(created_at=now_utc(), updated_at=now_utc())
+            _fill_row(row, incident)
+            s.add(row)
+            s.flush()
+            detail = "accepted-findings" if any(f.blocking for _, f in findings) else ""
+            audit.append(s, "incident.add", "incident", row.id, detail)
+            stored = _row_to_incident(row)
+        return SaveResult(stored, tuple(findings))
+
+    def update_incident(self, incident: Incident, *, accept_findings: bool = False) -> SaveResult:
+        if incident.id is None:
+            raise ValueError("update needs an incident id")
+        retention = self.settings().retention_years
+        incident = self._prepare(incident, retention)
+        findings = self._guard(incident, accept_findings)
+        with self._write() as s:
+            row = s.get(IncidentRow, incident.id)
+            if row is None:
+                raise NotFound(what="incident", id=incident.id)
+            before = _row_to_incident(row)
+            _fill_row(row, incident)
+            row.updated_at = now_utc()
+            s.flush()
+            after = _row_to_incident(row)
+            changed = [k for k in FIELDS if getattr(before, k) != getattr(after, k)]
+            audit.append(s, "incident.update", "incident", row.id, ",".join(changed))
+        return SaveResult(after, tuple(findings))
+
+    def delete_incident(self, incident_id: int, reason: str = "gallring") -> None:
+        with self._write() as s:
+            row = s.get(IncidentRow, incident_id)
+            if row is None:
+                raise NotFound(what="incident", id=incident_id)
+            s.delete(row)
+            audit.append(s, "incident.delete", "incident", incident_id, reason[:40])
+
+    def import_incidents(
+        self, incidents: Sequence[Incident], *, accept_findings: bool = False, source: str = ""
+    ) -> list[int]:
+        """All or nothing: every record validated and guarded first, then one transaction."""
+        retention = self.settings().retention_years
+        prepared = [self._prepare(inc, retention) for inc in incidents]
+        for number, inc in enumerate(prepared, start=1):
+            self._guard(inc, accept_findings, record=number)
+        stamp = now_utc()
+        with self._write() as s:
+            rows = []
+            for inc in prepared:
+                row = IncidentRow(created_at=stamp, updated_at=stamp)
+                _fill_row(row, inc)
+                rows.append(row)
+            s.add_all(rows)
+            s.flush()
+            audit.append(s, "incident.import", "incident", len(rows), source[:40])
+            return [r.id for r in rows]
+
+    def get_incident(self, incident_id: int) -> Incident:
+        with self._read() as s:
+            row = s.get(IncidentRow, incident_id)
+            if row is None:
+                raise NotFound(what="incident", id=incident_id)
+            return _row_to_incident(row)
+
+    def _filtered(self, stmt: Select[Any], flt: IncidentFilter) -> Select[Any]:
+        if flt.year is not None:
+            stmt = stmt.where(IncidentRow.received_year == flt.year)
+        if flt.area:
+            stmt = stmt.where(IncidentRow.area == flt.area)
+        if flt.environment:
+            stmt = stmt.where(IncidentRow.environment == flt.environment)
+        if flt.status:
+            stmt = stmt.where(IncidentRow.status == flt.status)
+        if flt.incident_type:
+            stmt = stmt.where(
+                IncidentRow.id.in_(
+                    select(IncidentTypeRow.incident_id).where(
+                        IncidentTypeRow.code == flt.incident_type
+                    )
+                )
+            )
+        if flt.text:
+            query = _fts_query(flt.text)
+            if query:
+                stmt = stmt.where(
+                    IncidentRow.id.in_(
+                        select(text("rowid"))
+                        .select_from(text("incident_fts"))
+                        .where(text("incident_fts MATCH :q"))
+                    )
+                ).params(q=query)
+        return stmt
+
+    def count_incidents(self, flt: IncidentFilter | None = None) -> int:
+        flt = flt or IncidentFilter()
+        with self._read() as s:
+            stmt = self._filtered(select(func.count()).select_from(IncidentRow), flt)
+            return int(s.scalar(stmt) or 0)
+
+    def list_incidents(
+        self,
+        flt: IncidentFilter | None = None,
+        *,
+        sort: str = "received_on",
+        descending: bool = True,
+        offset: int = 0,
+        limit: int = PAGE_SIZE,
+    ) -> list[Incident]:
+        """One page of incidents, filtered and sorted in SQL (stable by id)."""
+        flt = flt or IncidentFilter()
+        column = SORT_COLUMNS.get(sort)
+        if column is None:
+            raise InputRefused(N_("Unknown sort column {value!r}."), value=sort[:40])
+        limit = max(0, min(limit, MAX_PAGE))
+        order = (column.desc(), IncidentRow.id.desc()) if descending else (column, IncidentRow.id)
+        with self._read() as s:
+            stmt = self._filtered(select(IncidentRow), flt).order_by(*order)
+            stmt = stmt.offset(max(0, offset)).limit(limit)
+            return [_row_to_incident(r) for r in s.execute(stmt).scalars()]
+
+    def iter_incidents(self, flt: IncidentFilter | None = None) -> Iterator[Incident]:
+        offset = 0
+        while True:
+            page = self.list_incidents(flt, descending=False, offset=offset, limit=1000)
+            yield from page
+            if len(page) < 1000:
+                return
+            offset += len(page)
+
+    def year_counts(self, year: int) -> dict[tuple[str, str], int]:
+        """Incidents of ``year`` counted by environment × incident type."""
+        with self._read() as s:
+            stmt = (
+                select(IncidentRow.environment, IncidentTypeRow.code, func.count())
+                .join(IncidentTypeRow, IncidentTypeRow.incident_id == IncidentRow.id)
+                .where(IncidentRow.received_year == year)
+                .group_by(IncidentRow.environment, IncidentTypeRow.code)
+            )
+            return {(env, code): int(n) for env, code, n in s.execute(stmt)}
+
+    # -- action plans --------------------------------------------------------------------
+    def add_plan(self, plan: DemoPlan) -> ActionPlan:
+        """Store a plan with its sections and activities as given (e.g. the 2021 plan)."""
+        with self._write() as s:
+            if s.scalar(select(PlanRow.id).where(PlanRow.year == plan.year)) is not None:
+                raise InputRefused(N_("There is already a plan for {year}."), year=plan.year)
+            row = PlanRow(year=plan.year, title=plan.title, district=plan.district)
+            s.add(row)
+            s.flush()
+            for spos, section in enumerate(plan.sections, start=1):
+                srow = SectionRow(
+                    plan_id=row.id, position=spos, code=section.code, title=section.title
+                )
+                s.add(srow)
+                s.flush()
+                for apos, act in enumerate(section.activities, start=1):
+                    s.add(
+                        ActivityRow(
+                            section_id=srow.id,
+                            position=apos,
+                            text=act.text,
+                            responsible=act.responsible,
+                            timeline=act.timeline,
+                            followup=act.followup,
+                        )
+                    )
+            audit.append(s, "plan.add", "action_plan", row.id)
+            return ActionPlan(id=row.id, year=row.year, title=row.title, district=row.district)
+
+    def plans(self) -> list[ActionPlan]:
+        with self._read() as s:
+            rows = s.execute(select(PlanRow).order_by(PlanRow.year)).scalars()
+            return [
+                ActionPlan(id=r.id, year=r.year, title=r.title, district=r.district) for r in rows
+            ]
+
+    def sections(self, plan_id: int) -> list[PlanSection]:
+        with self._read() as s:
+            rows = s.execute(
+                select(SectionRow)
+                .where(SectionRow.plan_id == plan_id)
+                .order_by(SectionRow.position)
+            ).scalars()
+            return [
+                PlanSection(
+                    id=r.id, plan_id=r.plan_id, position=r.position, code=r.code, title=r.title
+                )
+                for r in rows
+            ]
+
+    def activities(self, section_id: int) -> list[Activity]:
+        with self._read() as s:
+            rows = s.execute(
+                select(ActivityRow)
+                .where(ActivityRow.section_id == section_id)
+                .order_by(ActivityRow.position)
+            ).scalars()
+            return [
+                Activity(
+                    id=r.id,
+                    section_id=r.section_id,
+                    position=r.position,
+                    text=r.text,
+                    responsible=r.responsible,
+                    timeline=r.timeline,
+                    followup=r.followup,
+                )
+                for r in rows
+            ]
+
+    def add_followup(self, followup: FollowUp) -> FollowUp:
+        self.taxonomies.activity_statuses.check(followup.status, "status")
+        if len(followup.comment) > 10_000:
+            raise InputRefused(N_("The comment is too long (at most 10,000 characters)."))
+        with self._write() as s:
+            if s.get(ActivityRow, followup.activity_id) is None:
+                raise NotFound(what="activity", id=followup.activity_id)
+            row = FollowUpRow(
+                activity_id=followup.activity_id,
+                period_kind=followup.period.kind.value,
+                period_year=followup.period.year,
+                status=followup.status,
+                comment=followup.comment,
+                noted_on=followup.noted_on,
+            )
+            s.add(row)
+            s.flush()
+            audit.append(s, "followup.add", "activity", followup.activity_id, str(followup.period))
+            return replace(followup, id=row.id)
+
+    def followups(self, activity_id: int, period: Period | None = None) -> list[FollowUp]:
+        with self._read() as s:
+            stmt = select(FollowUpRow).where(FollowUpRow.activity_id == activity_id)
+            if period is not None:
+                stmt = stmt.where(
+                    FollowUpRow.period_kind == period.kind.value,
+                    FollowUpRow.period_year == period.year,
+                )
+            stmt = stmt.order_by(FollowUpRow.noted_on, FollowUpRow.id)
+            return [
+                FollowUp(
+                    id=r.id,
+                    activity_id=r.activity_id,
+                    period=Period(year=r.period_year, kind=PeriodKind(r.period_kind)),
+                    status=r.status,
+                    comment=r.comment,
+                    noted_on=r.noted_on,
+                )
+                for r in s.execute(stmt).scalars()
+            ]
+
+    # -- training ------------------------------------------------------------------------
+    def add_course(self, course: Course) -> Course:
+        with self._write() as s:
+            row = CourseRow(
+                code=course.code, name=course.name, provider=course.provider, url=course.url
+            )
+            s.add(row)
+            s.flush()
+            audit.append(s, "course.add", "course", course.code)
+            return replace(course, id=row.id)
+
+    def add_unit(self, unit: Unit) -> Unit:
+        with self._write() as s:
+            row = UnitRow(code=unit.code, name=unit.name)
+            s.add(row)
+            s.flush()
+            audit.append(s, "unit.add", "unit", unit.code)
+            return replace(unit, id=row.id)
+
+    def courses(self) -> list[Course]:
+        with self._read() as s:
+            return [
+                Course(id=r.id, code=r.code, name=r.name, provider=r.provider, url=r.url)
+                for r in s.execute(select(CourseRow).order_by(CourseRow.id)).scalars()
+            ]
+
+    def units(self) -> list[Unit]:
+        with self._read() as s:
+            return [
+                Unit(id=r.id, code=r.code, name=r.name)
+                for r in s.execute(select(UnitRow).order_by(UnitRow.id)).scalars()
+            ]
+
+    def add_training_count(self, count: TrainingCount) -> TrainingCount:
+        if count.relevant_staff < 0 or count.completed < 0:
+            raise InputRefused(N_("Staff counts cannot be negative."))
+        if count.completed > count.relevant_staff:
+            raise InputRefused(N_("More staff completed than are relevant."))
+        with self._write() as s:
+            unit_id = s.scalar(select(UnitRow.id).where(UnitRow.code == count.unit_code))
+            course_id = s.scalar(select(CourseRow.id).where(CourseRow.code == count.course_code))
+            if unit_id is None:
+                raise InputRefused(N_("Unknown unit {value!r}."), value=count.unit_code[:40])
+            if course_id is None:
+                raise InputRefused(N_("Unknown course {value!r}."), value=count.course_code[:40])
+            existing = s.scalar(
+                select(TrainingCountRow).where(
+                    TrainingCountRow.unit_id == unit_id,
+                    TrainingCountRow.course_id == course_id,
+                    TrainingCountRow.as_of == count.as_of,
+                )
+            )
+            if existing is not None:
+                existing.relevant_staff = count.relevant_staff
+                existing.completed = count.completed
+                row = existing
+            else:
+                row = TrainingCountRow(
+                    unit_id=unit_id,
+                    course_id=course_id,
+                    relevant_staff=count.relevant_staff,
+                    completed=count.completed,
+                    as_of=count.as_of,
+                )
+                s.add(row)
+            s.flush()
+            audit.append(s, "training.count", "training_count", row.id, count.as_of.isoformat())
+            return replace(count, id=row.id)
+
+    def training_counts(self, *, latest_only: bool = False) -> list[TrainingCount]:
+        """All counts (history), or the newest per unit and course."""
+        with self._read() as s:
+            stmt = (
+                select(TrainingCountRow, UnitRow.code, CourseRow.code)
+                .join(UnitRow, UnitRow.id == TrainingCountRow.unit_id)
+                .join(CourseRow, CourseRow.id == TrainingCountRow.course_id)
+                .order_by(UnitRow.id, CourseRow.id, TrainingCountRow.as_of)
+            )
+            result = [
+                TrainingCount(
+                    id=r.id,
+                    unit_code=u,
+                    course_code=c,
+                    relevant_staff=r.relevant_staff,
+                    completed=r.completed,
+                    as_of=r.as_of,
+                )
+                for r, u, c in s.execute(stmt)
+            ]
+        if latest_only:
+            newest: dict[tuple[str, str], TrainingCount] = {}
+            for tc in result:
+                newest[(tc.unit_code, tc.course_code)] = tc
+            result = list(newest.values())
+        return result
+
+    # -- contacts and references ---------------------------------------------------------
+    def add_contacts(self, contacts: Iterable[Contact]) -> None:
+        with self._write() as s:
+            for c in contacts:
+                s.add(
+                    ContactRow(
+                        code=c.code,
+                        name=c.name,
+                        phone=c.phone,
+                        hours=c.hours,
+                        note=c.note,
+                        verified_on=c.verified_on,
+                        active=c.active,
+                    )
+                )
+            audit.append(s, "contact.load", "contact", "*")
+
+    def contacts(self) -> list[Contact]:
+        with self._read() as s:
+            return [
+                Contact(
+                    id=r.id,
+                    code=r.code,
+                    name=r.name,
+                    phone=r.phone,
+                    hours=r.hours,
+                    note=r.note,
+                    verified_on=r.verified_on,
+                    active=r.active,
+                )
+                for r in s.execute(select(ContactRow).order_by(ContactRow.id)).scalars()
+            ]
+
+    def verify_contact(self, code: str, phone: str, on: date) -> Contact:
+        """Record that a contact's number was checked (and corrected) on a date."""
+        with self._write() as s:
+            row = s.scalar(select(ContactRow).where(ContactRow.code == code))
+            if row is None:
+                raise InputRefused(N_("Unknown contact {value!r}."), value=code[:40])
+            row.phone = phone.strip()[:40]
+            row.verified_on = on
+            audit.append(s, "contact.verify", "contact", code, on.isoformat())
+        return next(c for c in self.contacts() if c.code == code)
+
+    def add_legal_references(self, refs: Iterable[LegalReference]) -> None:
+        with self._write() as s:
+            for r in refs:
+                s.add(
+                    LegalReferenceRow(
+                        code=r.code,
+                        title=r.title,
+                        citation=r.citation,
+                        note=r.note,
+                        verified=r.verified,
+                    )
+                )
+            audit.append(s, "legal_reference.load", "legal_reference", "*")
+
+    def legal_references(self) -> list[LegalReference]:
+        with self._read() as s:
+            return [
+                LegalReference(
+                    id=r.id,
+                    code=r.code,
+                    title=r.title,
+                    citation=r.citation,
+                    note=r.note,
+                    verified=r.verified,
+                )
+                for r in s.execute(
+                    select(LegalReferenceRow).order_by(LegalReferenceRow.id)
+                ).scalars()
+            ]
+
+    def record_event(self, action: str, entity: str, entity_id: object, detail: str = "") -> None:
+        """An audit row for something done outside the tables (passphrase change, backup)."""
+        with self._write() as s:
+            audit.append(s, action, entity, entity_id, detail)
+
+    def audit_entries(self, limit: int = 100) -> list[AuditEntry]:
+        """The newest audit rows, newest first."""
+        with self._read() as s:
+            rows = s.execute(
+                select(audit.AuditRow).order_by(audit.AuditRow.id.desc()).limit(limit)
+            ).scalars()
+            return [
+                AuditEntry(
+                    id=r.id,
+                    at=r.at,
+                    action=r.action,
+                    entity=r.entity,
+                    entity_id=r.entity_id,
+                    detail=r.detail,
+                    prev_hash=r.prev_hash,
+                    hash=r.hash,
+                )
+                for r in rows
+            ]
