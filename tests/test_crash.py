@@ -54,9 +54,13 @@ def test_sigkill_during_writes_25_times(demo_vault: DemoVault) -> None:
             stderr=subprocess.DEVNULL,
             text=True,
         )
-        time.sleep(0.3 + rng.random() * 0.6)
+        # Wait for the first acknowledged save, then kill at a random moment after it.
+        assert child.stdout is not None
+        first = child.stdout.readline()
+        time.sleep(rng.random() * 0.5)
         child.send_signal(signal.SIGKILL)
-        out, _ = child.communicate()
+        rest, _ = child.communicate()
+        out = first + rest
         for line in out.splitlines():
             parts = line.split()
             if parts[:1] == ["ack"] and len(parts) == 3:

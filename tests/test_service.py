@@ -238,3 +238,16 @@ def test_info_summarises(demo_vault: DemoVault) -> None:
     assert set(info.incidents_by_year) == {2020, 2021}
     assert info.generation >= 1
     assert info.sqlcipher_version.startswith("4.")
+
+
+def test_drafts_are_kept_in_the_vault_and_survive_a_lock(service: VaultService) -> None:
+    service.save_draft("incident", "new", {"description": "halvfärdig text", "area": "VINSTA"})
+    service.save_draft("incident", "new", {"description": "ändrad text", "area": "VINSTA"})
+    folder = service.vault.folder
+    service.vault.close()
+    with Vault.open(folder, passphrase=PASSPHRASE) as vault:
+        svc = VaultService(vault)
+        (draft,) = svc.drafts("incident")
+        assert draft.payload == {"description": "ändrad text", "area": "VINSTA"}
+        svc.discard_draft("incident", "new")
+        assert svc.drafts() == []

@@ -24,6 +24,7 @@ from vbedesk.model import Incident
 from vbedesk.storage import schema
 from vbedesk.storage.engine import connect
 from vbedesk.storage.keys import KeyFile
+from vbedesk.storage.secrets import KeyringStore, SecretStoreUnavailable, backend_name
 from vbedesk.storage.service import VaultService
 from vbedesk.storage.vault import BACKUP_DIR, Vault, synced_folder_marker
 
@@ -320,3 +321,52 @@ def test_folder_names_with_uri_characters(tmp_path: Path, name: str) -> None:
     assert sorted(p.name for p in folder.iterdir()) == ["vault.db", "vault.key", "vault.lock"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
     Vault.open(folder, passphrase=PASSPHRASE).close()
+
+
+# -- remember on this computer ------------------------------------------------------------
+
+
+def _memory_store() -> KeyringStore:
+    from tests.test_secrets import MemoryKeyring
+
+    backend = MemoryKeyring()
+    return KeyringStore(backend, allowed=frozenset({backend_name(backend)}))
+
+
+def test_remembered_key_opens_without_the_passphrase(demo_vault: DemoVault) -> None:
+    store = _memory_store()
+    assert Vault.open_remembered(demo_vault.folder, store) is None  # nothing stored yet
+    with Vault.open(demo_vault.folder, passphrase=demo_vault.passphrase) as vault:
+        vault.remember(store)
+    again = Vault.open_remembered(demo_vault.folder, store)
+    assert again is not None
+    again.forget(store)
+    again.close()
+    assert Vault.open_remembered(demo_vault.folder, store) is None
+
+
+def test_a_stale_remembered_key_falls_back_and_is_forgotten(
+    demo_vault: DemoVault, tmp_path: Path
+) -> None:
+    store = _memory_store()
+    other, _recovery = Vault.create(tmp_path / "other", PASSPHRASE, kdf=fast_kdf())
+    vault_id = KeyFile.load(demo_vault.folder / "vault.key").vault_id
+    store.set(vault_id, other.data_key)  # e.g. the vault was restored under a new key
+    other.close()
+    before = snapshot(demo_vault.folder)
+    assert Vault.open_remembered(demo_vault.folder, store) is None
+    assert snapshot(demo_vault.folder) == before
+    assert store.get(vault_id) is None
+
+
+def test_remember_is_refused_on_an_insecure_keyring(demo_vault: DemoVault) -> None:
+    from keyring.backends import fail
+
+    store = KeyringStore(fail.Keyring())
+    assert not store.is_available()
+    with (
+        Vault.open(demo_vault.folder, passphrase=demo_vault.passphrase) as vault,
+        pytest.raises(SecretStoreUnavailable),
+    ):
+        vault.remember(store)
+    assert Vault.open_remembered(demo_vault.folder, store) is None

@@ -46,6 +46,7 @@ from vbedesk.storage.tables import (
     ActivityRow,
     ContactRow,
     CourseRow,
+    DraftRow,
     FollowUpRow,
     IncidentActionRow,
     IncidentRow,
@@ -98,6 +99,14 @@ class SaveResult:
 
     incident: Incident
     findings: tuple[tuple[str, guard.Finding], ...] = ()
+
+
+@dataclass(frozen=True)
+class Draft:
+    kind: str
+    ref: str
+    payload: dict[str, Any]
+    saved_at: datetime
 
 
 @dataclass(frozen=True)
@@ -731,6 +740,36 @@ class VaultService:
                     select(LegalReferenceRow).order_by(LegalReferenceRow.id)
                 ).scalars()
             ]
+
+    # -- drafts --------------------------------------------------------------------------
+    def save_draft(self, kind: str, ref: str, payload: dict[str, Any]) -> None:
+        """Keep unfinished work (``kind`` e.g. "incident", ``ref`` its id or "new")."""
+        encoded = json.dumps(payload, ensure_ascii=False, default=str)
+        if len(encoded) > 1_000_000:
+            raise InputRefused(N_("The draft is too large to keep."))
+        with self._write() as s:
+            row = s.scalar(select(DraftRow).where(DraftRow.kind == kind, DraftRow.ref == ref))
+            if row is None:
+                s.add(DraftRow(kind=kind, ref=ref, payload=encoded, updated_at=now_utc()))
+            else:
+                row.payload = encoded
+                row.updated_at = now_utc()
+
+    def drafts(self, kind: str | None = None) -> list[Draft]:
+        with self._read() as s:
+            stmt = select(DraftRow).order_by(DraftRow.updated_at)
+            if kind is not None:
+                stmt = stmt.where(DraftRow.kind == kind)
+            return [
+                Draft(kind=r.kind, ref=r.ref, payload=json.loads(r.payload), saved_at=r.updated_at)
+                for r in s.execute(stmt).scalars()
+            ]
+
+    def discard_draft(self, kind: str, ref: str) -> None:
+        with self._write() as s:
+            row = s.scalar(select(DraftRow).where(DraftRow.kind == kind, DraftRow.ref == ref))
+            if row is not None:
+                s.delete(row)
 
     def record_event(self, action: str, entity: str, entity_id: object, detail: str = "") -> None:
         """An audit row for something done outside the tables (passphrase change, backup)."""
