@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from vbedesk import guard
 from vbedesk.demo import DemoPlan
 from vbedesk.errors import DamagedData, InputRefused
-from vbedesk.i18n import N_
+from vbedesk.i18n import N_, _
 from vbedesk.incidents import FIELDS, default_retain_until, validate_incident
 from vbedesk.model import (
     ActionPlan,
@@ -85,12 +85,17 @@ class IdentifiersFound(InputRefused):
     def __init__(self, findings: Sequence[guard.Finding], record: int | None = None) -> None:
         self.findings = list(findings)
         self.record = record
-        kinds = ", ".join(sorted({f.kind.value for f in findings if f.blocking}))
+        # Labels in the language of the moment: the message is shown right away.
+        kinds = ", ".join(sorted({_(guard.kind_label(f.kind)) for f in findings if f.blocking}))
         super().__init__(kinds=kinds)
 
 
 class NotFound(InputRefused):
-    message = N_("No {what} with id {id}.")
+    message = N_("No incident with id {id}.")
+
+
+class ActivityNotFound(NotFound):
+    message = N_("No activity with id {id}.")
 
 
 @dataclass(frozen=True)
@@ -339,7 +344,7 @@ class VaultService:
         with self._write() as s:
             row = s.get(IncidentRow, incident.id)
             if row is None:
-                raise NotFound(what="incident", id=incident.id)
+                raise NotFound(id=incident.id)
             before = _row_to_incident(row)
             _fill_row(row, incident)
             row.updated_at = now_utc()
@@ -353,7 +358,7 @@ class VaultService:
         with self._write() as s:
             row = s.get(IncidentRow, incident_id)
             if row is None:
-                raise NotFound(what="incident", id=incident_id)
+                raise NotFound(id=incident_id)
             s.delete(row)
             audit.append(s, "incident.delete", "incident", incident_id, reason[:40])
 
@@ -381,7 +386,7 @@ class VaultService:
         with self._read() as s:
             row = s.get(IncidentRow, incident_id)
             if row is None:
-                raise NotFound(what="incident", id=incident_id)
+                raise NotFound(id=incident_id)
             return _row_to_incident(row)
 
     def _filtered(self, stmt: Select[Any], flt: IncidentFilter) -> Select[Any]:
@@ -536,7 +541,7 @@ class VaultService:
             raise InputRefused(N_("The comment is too long (at most 10,000 characters)."))
         with self._write() as s:
             if s.get(ActivityRow, followup.activity_id) is None:
-                raise NotFound(what="activity", id=followup.activity_id)
+                raise ActivityNotFound(id=followup.activity_id)
             row = FollowUpRow(
                 activity_id=followup.activity_id,
                 period_kind=followup.period.kind.value,
