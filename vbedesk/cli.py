@@ -12,6 +12,7 @@ import getpass
 import json
 import logging
 import os
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -177,7 +178,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _print_summary(service)
         _out()
         _out(_("Passphrase of the demo vault: {p}").format(p=passphrase))
-        _out(_("Try: vbedesk --vault {path} incident list --year 2021").format(path=folder))
+        _out(
+            _("Try: vbedesk --vault {path} incident list --year 2021").format(
+                path=shlex.quote(str(folder))
+            )
+        )
     finally:
         service.vault.close()
     return EXIT_OK

@@ -134,7 +134,10 @@ def make_engine(path: Path, data_key: bytes) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A unit of work that writes takes the write lock at once (no upgrade deadlock);
+        # a read is a plain deferred transaction.
+        write = conn.get_execution_options().get("vbedesk_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 

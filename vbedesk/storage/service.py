@@ -140,7 +140,8 @@ def _time_str(value: time | None) -> str | None:
     return None if value is None else value.strftime("%H:%M")
 
 
-def _row_to_incident(row: IncidentRow) -> Incident:
+def _incident(row: Any, types: frozenset[str], actions: frozenset[str]) -> Incident:
+    """An ``Incident`` from an ORM row or a Core row (the same attribute names)."""
     return Incident(
         id=row.id,
         received_on=row.received_on,
@@ -151,13 +152,13 @@ def _row_to_incident(row: IncidentRow) -> Incident:
         place_type=row.place_type,
         reporting_unit=row.reporting_unit,
         reporter_role=row.reporter_role,
-        incident_types=frozenset(t.code for t in row.types),
+        incident_types=types,
         environment=row.environment,
         organisation=row.organisation,
         concerns_individual=row.concerns_individual,
         age_band=row.age_band,
         description=row.description,
-        actions_taken=frozenset(a.code for a in row.actions),
+        actions_taken=actions,
         consent=row.consent,
         feedback_on=row.feedback_on,
         status=row.status,
@@ -166,6 +167,20 @@ def _row_to_incident(row: IncidentRow) -> Incident:
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
+
+
+def _row_to_incident(row: IncidentRow) -> Incident:
+    return _incident(
+        row, frozenset(t.code for t in row.types), frozenset(a.code for a in row.actions)
+    )
+
+
+def _codes_by_incident(session: Session, table: Any, ids: list[int]) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = {}
+    stmt = select(table.incident_id, table.code).where(table.incident_id.in_(ids))
+    for incident_id, code in session.execute(stmt):
+        found.setdefault(incident_id, set()).add(code)
+    return found
 
 
 def _fill_row(row: IncidentRow, inc: Incident) -> None:
@@ -202,7 +217,7 @@ class VaultService:
     # -- units of work -------------------------------------------------------------------
     @contextmanager
     def _write(self) -> Iterator[Session]:
-        engine = self.vault.require_engine()
+        engine = self.vault.require_engine().execution_options(vbedesk_write=True)
         with (
             damage_as_error(),
             Session(engine, expire_on_commit=False) as session,
@@ -441,9 +456,19 @@ class VaultService:
         limit = max(0, min(limit, MAX_PAGE))
         order = (column.desc(), IncidentRow.id.desc()) if descending else (column, IncidentRow.id)
         with self._read() as s:
-            stmt = self._filtered(select(IncidentRow), flt).order_by(*order)
-            stmt = stmt.offset(max(0, offset)).limit(limit)
-            return [_row_to_incident(r) for r in s.execute(stmt).scalars()]
+            # Core rows, not ORM objects: a page is read-only and this is the hot path.
+            stmt = self._filtered(select(IncidentRow.__table__), flt).order_by(*order)
+            rows = s.execute(stmt.offset(max(0, offset)).limit(limit)).all()
+            ids = [r.id for r in rows]
+            if not ids:
+                return []
+            types = _codes_by_incident(s, IncidentTypeRow, ids)
+            actions = _codes_by_incident(s, IncidentActionRow, ids)
+        empty: set[str] = set()
+        return [
+            _incident(r, frozenset(types.get(r.id, empty)), frozenset(actions.get(r.id, empty)))
+            for r in rows
+        ]
 
     def iter_incidents(self, flt: IncidentFilter | None = None) -> Iterator[Incident]:
         offset = 0
@@ -492,6 +517,52 @@ class VaultService:
                         )
                     )
             audit.append(s, "plan.add", "action_plan", row.id)
+            return ActionPlan(id=row.id, year=row.year, title=row.title, district=row.district)
+
+    def copy_plan_to_year(self, plan_id: int, year: int) -> ActionPlan:
+        """The yearly revision: a new plan for ``year`` with the sections and activities
+        of ``plan_id`` (follow-ups stay with the old plan's activities)."""
+        if not 1900 <= year <= 2999:
+            raise InputRefused(N_("Unknown year {value!r}."), value=str(year)[:40])
+        with self._write() as s:
+            source = s.get(PlanRow, plan_id)
+            if source is None:
+                raise InputRefused(N_("No action plan with id {id}."), id=plan_id)
+            if s.scalar(select(PlanRow.id).where(PlanRow.year == year)) is not None:
+                raise InputRefused(N_("There is already a plan for {year}."), year=year)
+            # A title naming the old year ("… extremism 2021") names the new one.
+            title = re.sub(rf"\b{source.year}\b", str(year), source.title)
+            row = PlanRow(year=year, title=title, district=source.district)
+            s.add(row)
+            s.flush()
+            sections = s.execute(
+                select(SectionRow)
+                .where(SectionRow.plan_id == plan_id)
+                .order_by(SectionRow.position)
+            ).scalars()
+            for section in list(sections):
+                srow = SectionRow(
+                    plan_id=row.id, position=section.position, code=section.code, title=section.title
+                )
+                s.add(srow)
+                s.flush()
+                acts = s.execute(
+                    select(ActivityRow)
+                    .where(ActivityRow.section_id == section.id)
+                    .order_by(ActivityRow.position)
+                ).scalars()
+                for act in list(acts):
+                    s.add(
+                        ActivityRow(
+                            section_id=srow.id,
+                            position=act.position,
+                            text=act.text,
+                            responsible=act.responsible,
+                            timeline=act.timeline,
+                            followup=act.followup,
+                        )
+                    )
+            audit.append(s, "plan.copy", "action_plan", row.id, f"from:{plan_id}")
             return ActionPlan(id=row.id, year=row.year, title=row.title, district=row.district)
 
     def plans(self) -> list[ActionPlan]:
