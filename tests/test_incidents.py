@@ -406,3 +406,29 @@ def test_default_retain_until(received: date, years: int, expected: date) -> Non
 def test_default_retain_until_refuses_negative_years() -> None:
     with pytest.raises(ValueError):
         default_retain_until(date(2021, 1, 1), -1)
+
+
+@pytest.mark.parametrize(
+    "text", ['=HYPERLINK("x")', "+46 är inte ett nummer", "-1", "@SUM(A1)", "'=redan", "vanlig"]
+)
+def test_csv_export_defuses_formulas_and_round_trips(text: str) -> None:
+    taxonomies = load_taxonomies()
+    incident = incident_from_mapping(
+        {
+            "received_on": "2021-03-02",
+            "incident_types": ["KLOTTER"],
+            "environment": "HOGER",
+            "description": text,
+            "organisation": text,
+        },
+        taxonomies,
+    )
+    exported = incidents_to_csv([incident])
+    first_cell_chars = {row.split(",")[0][:1] for row in exported.splitlines()[1:]}
+    assert not any(
+        line.split(",")[13].lstrip('"').startswith(("=", "+", "-", "@"))
+        for line in exported.splitlines()[1:]
+    )
+    (back,) = incidents_from_csv(exported, taxonomies)
+    assert back.description == text and back.organisation == text
+    assert first_cell_chars == {"2"}

@@ -427,7 +427,7 @@ def _csv_record(cells: Mapping[str, str], line: int) -> dict[str, object]:
         if name in ("description", "organisation"):
             # Free text is kept exactly as written; only an empty cell leaves it out.
             if cell:
-                record[name] = cell
+                record[name] = _unescape_cell(cell)
             continue
         value = cell.strip()
         if not value:
@@ -445,7 +445,10 @@ def _csv_record(cells: Mapping[str, str], line: int) -> dict[str, object]:
 
 
 def incidents_to_csv(incidents: Iterable[Incident]) -> str:
-    """CSV with a header of ``FIELDS`` that ``incidents_from_csv`` reads back unchanged."""
+    """CSV with a header of ``FIELDS`` that ``incidents_from_csv`` reads back unchanged.
+
+    Free text that a spreadsheet would run as a formula gets a leading apostrophe.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(FIELDS)
@@ -460,10 +463,29 @@ def incidents_to_csv(incidents: Iterable[Incident]) -> str:
                 row.append("ja" if value else "nej")
             elif isinstance(value, list):
                 row.append(SET_SEPARATOR.join(str(item) for item in value))
+            elif name in ("description", "organisation"):
+                row.append(_escape_cell(str(value)))
             else:
                 row.append(str(value))
         writer.writerow(row)
     return buffer.getvalue()
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPED_STARTS = (*_FORMULA_STARTS, "'")
+
+
+def _escape_cell(text: str) -> str:
+    """Free text made inert for spreadsheets: a leading apostrophe before a formula start."""
+    return "'" + text if text.startswith(_ESCAPED_STARTS) else text
+
+
+def _unescape_cell(text: str) -> str:
+    """The inverse of ``_escape_cell``, so that an exported file imports unchanged."""
+    if text.startswith("'") and text[1:].startswith(_ESCAPED_STARTS):
+        return text[1:]
+    return text
 
 
 def default_retain_until(received_on: date, retention_years: int) -> date:
