@@ -187,21 +187,22 @@ def main() -> int:
         )
     )
 
-    # -- first page of 200 by date -----------------------------------------------------
+    # -- first page of 200 by date, and a text search: what the incident table shows --
+    list_sql = (
+        "SELECT incident.id, incident.received_on, incident.area, incident.environment, "
+        "incident.status, (SELECT group_concat(incident_type.code, ';') FROM incident_type "
+        "WHERE incident_type.incident_id = incident.id) FROM incident {where}"
+        "ORDER BY incident.received_on DESC, incident.id DESC LIMIT 200 OFFSET 0"
+    )
+    search_where = (
+        "WHERE incident.id IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?) "
+    )
+
     def program_page() -> None:
-        svc.list_incidents(limit=200)
+        svc.list_incident_rows(limit=200)
 
     def raw_page() -> None:
-        page = raw.execute(
-            "SELECT * FROM incident ORDER BY received_on DESC, id DESC LIMIT 200"
-        ).fetchall()
-        ids = ",".join(str(r[0]) for r in page)
-        raw.execute(
-            f"SELECT incident_id, code FROM incident_type WHERE incident_id IN ({ids})"
-        ).fetchall()
-        raw.execute(
-            f"SELECT incident_id, code FROM incident_action WHERE incident_id IN ({ids})"
-        ).fetchall()
+        raw.execute(list_sql.format(where="")).fetchall()
 
     rows.append(
         (
@@ -211,23 +212,11 @@ def main() -> int:
         )
     )
 
-    # -- text search -------------------------------------------------------------------
     def program_search() -> None:
-        svc.list_incidents(IncidentFilter(text="hakkors tunnelbana"), limit=200)
+        svc.list_incident_rows(IncidentFilter(text="hakkors tunnelbana"), limit=200)
 
     def raw_search() -> None:
-        page = raw.execute(
-            "SELECT * FROM incident WHERE id IN (SELECT rowid FROM incident_fts WHERE "
-            "incident_fts MATCH ?) ORDER BY received_on DESC, id DESC LIMIT 200",
-            ('"hakkors" "tunnelbana"*',),
-        ).fetchall()
-        ids = ",".join(str(r[0]) for r in page) or "0"
-        raw.execute(
-            f"SELECT incident_id, code FROM incident_type WHERE incident_id IN ({ids})"
-        ).fetchall()
-        raw.execute(
-            f"SELECT incident_id, code FROM incident_action WHERE incident_id IN ({ids})"
-        ).fetchall()
+        raw.execute(list_sql.format(where=search_where), ('"hakkors" "tunnelbana"*',)).fetchall()
 
     rows.append(
         (
@@ -235,6 +224,21 @@ def main() -> int:
             median_ms(program_search, args.repeat),
             median_ms(raw_search, args.repeat),
         )
+    )
+
+    # -- one whole incident, as a form opens it -----------------------------------------
+    some_id = svc.list_incident_rows(limit=1)[0].id
+
+    def program_get() -> None:
+        svc.get_incident(some_id)
+
+    def raw_get() -> None:
+        raw.execute("SELECT * FROM incident WHERE id = ?", (some_id,)).fetchall()
+        raw.execute("SELECT code FROM incident_type WHERE incident_id = ?", (some_id,)).fetchall()
+        raw.execute("SELECT code FROM incident_action WHERE incident_id = ?", (some_id,)).fetchall()
+
+    rows.append(
+        ("open one incident", median_ms(program_get, args.repeat), median_ms(raw_get, args.repeat))
     )
 
     # -- aggregation -------------------------------------------------------------------

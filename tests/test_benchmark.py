@@ -39,6 +39,7 @@ def test_benchmark_prints_a_ratio_for_every_operation(tmp_path: Path) -> None:
         "save one incident",
         "list first page (200 by date)",
         "text search (first 200 hits)",
+        "open one incident",
         "year by environment × type",
         "backup create + verify",
     ]

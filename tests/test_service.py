@@ -251,3 +251,55 @@ def test_drafts_are_kept_in_the_vault_and_survive_a_lock(service: VaultService) 
         assert draft.payload == {"description": "ändrad text", "area": "VINSTA"}
         svc.discard_draft("incident", "new")
         assert svc.drafts() == []
+
+
+def test_copy_plan_to_year_copies_sections_and_activities_not_followups(
+    demo_vault: DemoVault,
+) -> None:
+    with Vault.open(demo_vault.folder, passphrase=PASSPHRASE) as vault:
+        svc = VaultService(vault)
+        (plan,) = svc.plans()
+        first = svc.activities(svc.sections(plan.id or 0)[0].id or 0)[0]
+        svc.add_followup(
+            FollowUp(first.id or 0, Period.parse("VB 2021"), "GENOMFORD", "klart", date(2022, 2, 1))
+        )
+        audit_before = len(svc.audit_entries(limit=10_000))
+        copy = svc.copy_plan_to_year(plan.id or 0, 2022)
+        assert copy.year == 2022 and copy.title.endswith("2022") and copy.district == plan.district
+        assert [p.year for p in svc.plans()] == [2021, 2022]
+        old = svc.sections(plan.id or 0)
+        new = svc.sections(copy.id or 0)
+        assert [(s.code, s.title) for s in new] == [(s.code, s.title) for s in old]
+        old_acts = [a for s in old for a in svc.activities(s.id or 0)]
+        new_acts = [a for s in new for a in svc.activities(s.id or 0)]
+        assert len(new_acts) == 16
+        assert [(a.text, a.responsible, a.timeline, a.followup) for a in new_acts] == [
+            (a.text, a.responsible, a.timeline, a.followup) for a in old_acts
+        ]
+        assert all(svc.followups(a.id or 0) == [] for a in new_acts)
+        assert len(svc.followups(first.id or 0)) == 1
+        entries = svc.audit_entries(limit=10_000)
+        assert len(entries) == audit_before + 1 and entries[0].action == "plan.copy"
+        with pytest.raises(InputRefused):
+            svc.copy_plan_to_year(plan.id or 0, 2022)
+        assert len(svc.audit_entries(limit=10_000)) == audit_before + 1
+        assert len(svc.plans()) == 2
+
+
+def test_list_rows_match_the_full_incidents(demo_vault: DemoVault) -> None:
+    with Vault.open(demo_vault.folder, passphrase=demo_vault.passphrase) as vault:
+        svc = VaultService(vault)
+        for flt in (IncidentFilter(), IncidentFilter(year=2020), IncidentFilter(text="klotter")):
+            full = svc.list_incidents(flt, sort="area", descending=False, limit=50)
+            rows = svc.list_incident_rows(flt, sort="area", descending=False, limit=50)
+            assert [
+                (
+                    i.id,
+                    i.received_on,
+                    i.area,
+                    i.environment,
+                    tuple(sorted(i.incident_types)),
+                    i.status,
+                )
+                for i in full
+            ] == [tuple(r) for r in rows]

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import NamedTuple
 
 from vbedesk.errors import InputRefused
 from vbedesk.i18n import N_
@@ -78,6 +79,17 @@ class Incident:
     id: int | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+
+class IncidentListRow(NamedTuple):
+    """What a list of incidents shows per row: cheap to build for long lists."""
+
+    id: int
+    received_on: date
+    area: str | None
+    environment: str
+    incident_types: tuple[str, ...]
+    status: str
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ MIN_TIME_COST = 1
 # Calibration: a two-core machine class, 64 MiB, time cost raised to about the target.
 CALIBRATION_MEMORY_KIB = 65536
 CALIBRATION_PARALLELISM = 2
-CALIBRATION_MIN_TIME_COST = 2
+CALIBRATION_MIN_TIME_COST = 3  # RFC 9106 second recommendation at 64 MiB
 # Sanity ceilings when reading: a damaged or hostile file must not make the opener try to
 # allocate terabytes or spin for hours before the tag check can refuse it.
 MAX_MEMORY_KIB = 4 * 1024 * 1024  # 4 GiB
