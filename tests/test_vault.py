@@ -234,7 +234,8 @@ def test_an_older_schema_is_copied_aside_then_upgraded(tmp_path: Path) -> None:
         for trigger in ("incident_fts_ai", "incident_fts_ad", "incident_fts_au"):
             conn.execute(text(f"DROP TRIGGER {trigger}"))
         conn.execute(text("DROP TABLE incident_fts"))
-        conn.execute(text("DROP TABLE draft"))
+        for table in ("draft", "routine_definition", "case_log", "imported_file", "disclosure"):
+            conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
     vault.close()
     with Vault.open(tmp_path / "v", passphrase=PASSPHRASE) as upgraded:

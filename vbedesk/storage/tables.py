@@ -218,3 +218,60 @@ class DraftRow(Base):
     payload: Mapped[str] = mapped_column(Text)  # JSON
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     __table_args__ = (UniqueConstraint("kind", "ref"),)
+
+
+class RoutineDefinitionRow(Base):
+    """A routine definition as loaded (TOML text), kept so old case logs name their version."""
+
+    __tablename__ = "routine_definition"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    routine_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(40))
+    content: Mapped[str] = mapped_column(Text)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (UniqueConstraint("routine_id", "version"),)
+
+
+class CaseLogRow(Base):
+    """One call walked through the routine: answers with times, outcomes, notes."""
+
+    __tablename__ = "case_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    routine_id: Mapped[str] = mapped_column(String(64))
+    routine_version: Mapped[str] = mapped_column(String(40))
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime] = mapped_column(DateTime)
+    answers: Mapped[str] = mapped_column(Text)  # JSON list of {step, answer, at}
+    outcomes: Mapped[str] = mapped_column(Text, default="")  # codes joined by ";"
+    notes: Mapped[str] = mapped_column(Text, default="")
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incident.id", ondelete="SET NULL"), nullable=True
+    )
+    __table_args__ = (Index("ix_case_log_incident", "incident_id"),)
+
+
+class ImportedFileRow(Base):
+    """A filled-in form already imported, by content hash, so that it is not taken twice."""
+
+    __tablename__ = "imported_file"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incident.id", ondelete="SET NULL"), nullable=True
+    )
+
+
+class DisclosureRow(Base):
+    """The disclosure register: every file written out of the vault (PDF, sheet, backup)."""
+
+    __tablename__ = "disclosure"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text)
+    path: Mapped[str] = mapped_column(Text)
+    recipient: Mapped[str] = mapped_column(Text, default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
