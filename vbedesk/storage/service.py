@@ -12,9 +12,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from vbedesk import guard
@@ -135,6 +136,67 @@ def _fts_query(text_query: str) -> str:
     quoted = ['"' + w.replace('"', '""') + '"' for w in words]
     quoted[-1] += "*"
     return " ".join(quoted)
+
+
+_FILTER_CLAUSES: dict[str, Any] = {
+    "year": lambda: IncidentRow.received_year == bindparam("year"),
+    "area": lambda: IncidentRow.area == bindparam("area"),
+    "environment": lambda: IncidentRow.environment == bindparam("environment"),
+    "status": lambda: IncidentRow.status == bindparam("status"),
+    "incident_type": lambda: IncidentRow.id.in_(
+        select(IncidentTypeRow.incident_id).where(
+            IncidentTypeRow.code == bindparam("incident_type")
+        )
+    ),
+    "q": lambda: IncidentRow.id.in_(
+        select(text("rowid")).select_from(text("incident_fts")).where(text("incident_fts MATCH :q"))
+    ),
+}
+
+
+def _where(stmt: Select[Any], shape: frozenset[str]) -> Select[Any]:
+    """``stmt`` restricted by the filters named in ``shape`` (values bound at execution)."""
+    for name in sorted(shape):
+        stmt = stmt.where(_FILTER_CLAUSES[name]())
+    return stmt
+
+
+def _ordered(stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
+    column = SORT_COLUMNS.get(sort)
+    if column is None:
+        raise InputRefused(N_("Unknown sort column {value!r}."), value=sort[:40])
+    order = (column.desc(), IncidentRow.id.desc()) if descending else (column, IncidentRow.id)
+    return stmt.order_by(*order).offset(bindparam("offset")).limit(bindparam("limit"))
+
+
+# Statements are built once per filter shape and order: building one costs more in Python
+# than running it in SQLite.
+@cache
+def _count_statement(shape: frozenset[str]) -> Select[Any]:
+    return _where(select(func.count()).select_from(IncidentRow), shape)
+
+
+@cache
+def _page_statement(shape: frozenset[str], sort: str, descending: bool) -> Select[Any]:
+    return _ordered(_where(select(IncidentRow.__table__), shape), sort, descending)
+
+
+@cache
+def _rows_statement(shape: frozenset[str], sort: str, descending: bool) -> Select[Any]:
+    types = (
+        select(func.group_concat(IncidentTypeRow.code, ";"))
+        .where(IncidentTypeRow.incident_id == IncidentRow.id)
+        .scalar_subquery()
+    )
+    base = select(
+        IncidentRow.id,
+        IncidentRow.received_on,
+        IncidentRow.area,
+        IncidentRow.environment,
+        IncidentRow.status,
+        types,
+    )
+    return _ordered(_where(base, shape), sort, descending)
 
 
 def _time_str(value: time | None) -> str | None:
@@ -405,40 +467,24 @@ class VaultService:
                 raise NotFound(id=incident_id)
             return _row_to_incident(row)
 
-    def _filtered(self, stmt: Select[Any], flt: IncidentFilter) -> Select[Any]:
-        if flt.year is not None:
-            stmt = stmt.where(IncidentRow.received_year == flt.year)
-        if flt.area:
-            stmt = stmt.where(IncidentRow.area == flt.area)
-        if flt.environment:
-            stmt = stmt.where(IncidentRow.environment == flt.environment)
-        if flt.status:
-            stmt = stmt.where(IncidentRow.status == flt.status)
-        if flt.incident_type:
-            stmt = stmt.where(
-                IncidentRow.id.in_(
-                    select(IncidentTypeRow.incident_id).where(
-                        IncidentTypeRow.code == flt.incident_type
-                    )
-                )
-            )
-        if flt.text:
-            query = _fts_query(flt.text)
-            if query:
-                stmt = stmt.where(
-                    IncidentRow.id.in_(
-                        select(text("rowid"))
-                        .select_from(text("incident_fts"))
-                        .where(text("incident_fts MATCH :q"))
-                    )
-                ).params(q=query)
-        return stmt
+    @staticmethod
+    def _filter_params(flt: IncidentFilter) -> dict[str, Any]:
+        """The filter's values by bind name; an empty search counts as no search."""
+        params: dict[str, Any] = {
+            "year": flt.year,
+            "area": flt.area or None,
+            "environment": flt.environment or None,
+            "status": flt.status or None,
+            "incident_type": flt.incident_type or None,
+            "q": _fts_query(flt.text) if flt.text else None,
+        }
+        return {k: v for k, v in params.items() if v is not None}
 
     def count_incidents(self, flt: IncidentFilter | None = None) -> int:
         flt = flt or IncidentFilter()
         with self._read() as s:
-            stmt = self._filtered(select(func.count()).select_from(IncidentRow), flt)
-            return int(s.scalar(stmt) or 0)
+            params = self._filter_params(flt)
+            return int(s.scalar(_count_statement(frozenset(params)), params) or 0)
 
     def list_incidents(
         self,
@@ -451,12 +497,11 @@ class VaultService:
     ) -> list[Incident]:
         """One page of incidents, filtered and sorted in SQL (stable by id)."""
         flt = flt or IncidentFilter()
-        order = self._order(sort, descending)
-        limit = max(0, min(limit, MAX_PAGE))
+        params = self._page_params(flt, offset, limit)
+        stmt = _page_statement(frozenset(params) - {"offset", "limit"}, sort, descending)
         with self._read() as s:
             # Core rows, not ORM objects: a page is read-only and this is the hot path.
-            stmt = self._filtered(select(IncidentRow.__table__), flt).order_by(*order)
-            rows = s.execute(stmt.offset(max(0, offset)).limit(limit)).all()
+            rows = s.connection().execute(stmt, params).all()
             ids = [r.id for r in rows]
             if not ids:
                 return []
@@ -483,27 +528,10 @@ class VaultService:
         rows are plain tuples, so a page of 200 costs little more than the SQL itself.
         """
         flt = flt or IncidentFilter()
-        order = self._order(sort, descending)
-        limit = max(0, min(limit, MAX_PAGE))
-        types = (
-            select(func.group_concat(IncidentTypeRow.code, ";"))
-            .where(IncidentTypeRow.incident_id == IncidentRow.id)
-            .scalar_subquery()
-        )
-        stmt = self._filtered(
-            select(
-                IncidentRow.id,
-                IncidentRow.received_on,
-                IncidentRow.area,
-                IncidentRow.environment,
-                IncidentRow.status,
-                types,
-            ),
-            flt,
-        )
-        stmt = stmt.order_by(*order).offset(max(0, offset)).limit(limit)
+        params = self._page_params(flt, offset, limit)
+        stmt = _rows_statement(frozenset(params) - {"offset", "limit"}, sort, descending)
         with self._read() as s:
-            result = s.connection().execute(stmt).all()
+            result = s.connection().execute(stmt, params).all()
         return [
             IncidentListRow(
                 row[0], row[1], row[2], row[3], tuple(sorted((row[5] or "").split(";"))), row[4]
@@ -511,11 +539,11 @@ class VaultService:
             for row in result
         ]
 
-    def _order(self, sort: str, descending: bool) -> tuple[Any, Any]:
-        column = SORT_COLUMNS.get(sort)
-        if column is None:
-            raise InputRefused(N_("Unknown sort column {value!r}."), value=sort[:40])
-        return (column.desc(), IncidentRow.id.desc()) if descending else (column, IncidentRow.id)
+    def _page_params(self, flt: IncidentFilter, offset: int, limit: int) -> dict[str, Any]:
+        params = self._filter_params(flt)
+        params["offset"] = max(0, offset)
+        params["limit"] = max(0, min(limit, MAX_PAGE))
+        return params
 
     def iter_incidents(self, flt: IncidentFilter | None = None) -> Iterator[Incident]:
         offset = 0
