@@ -12,7 +12,6 @@ Nothing here logs or raises a passphrase, a key or key material.
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import secrets
@@ -41,6 +40,7 @@ from vbedesk.passphrase import passphrase_problems
 from vbedesk.recovery import encode_recovery_key
 from vbedesk.storage import schema
 from vbedesk.storage.engine import connect, integrity_problems
+from vbedesk.storage.files import fsync_dir
 from vbedesk.storage.keys import KdfParams, KeyFile, calibrate, derive_key, new_data_key
 from vbedesk.storage.vault import DB_NAME, KEY_NAME, SyncedFolder, Vault, synced_folder_marker
 
@@ -171,20 +171,6 @@ def _fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
     try:
         os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename durable; not possible (nor needed) on Windows."""
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError as exc:
-        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
-            raise
     finally:
         os.close(fd)
 
@@ -438,7 +424,7 @@ def _create(
     except BaseException:
         _remove_database_files(temp)
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
     log.info("backup written: %s (%d tables)", out.name, len(written.counts))
     return written
 
@@ -550,7 +536,7 @@ def restore_backup(
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     _step("open", progress, None)
     try:
         vault = Vault.open(target, passphrase=new_passphrase)

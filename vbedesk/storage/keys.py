@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import errno
 import functools
 import hmac
 import json
@@ -49,6 +48,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from vbedesk.errors import DamagedData, NewerVersion, WrongPassphrase
 from vbedesk.i18n import N_
+from vbedesk.storage.files import fsync_dir
 
 FORMAT = "vbedesk-keyfile"
 FORMAT_VERSION = 1
@@ -425,10 +425,10 @@ class KeyFile:
             prev_tmp = _sibling(path, ".prev.tmp")
             _write_durably(prev_tmp, current)
             prev_tmp.replace(prev)
-            _fsync_dir(path.parent)
+            fsync_dir(path.parent)
 
         tmp.replace(path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
         # Byte equality with the content just verified by parse + unwrap is the same proof
         # without a second Argon2 run; the parse guards against a short read.
@@ -440,7 +440,7 @@ class KeyFile:
         if written != content:
             raise _damaged()
         prev.unlink(missing_ok=True)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
 
 def load_with_fallback(path: Path) -> list[KeyFile]:
@@ -511,22 +511,6 @@ def _write_durably(path: Path, content: bytes) -> None:
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename durable; not possible (nor needed) on Windows."""
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError as exc:
-        # Some file systems cannot fsync a directory; the rename is then as durable as
-        # they make it. Any other error is real.
-        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
-            raise
-    finally:
-        os.close(fd)
 
 
 __all__ = [
