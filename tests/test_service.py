@@ -303,3 +303,22 @@ def test_list_rows_match_the_full_incidents(demo_vault: DemoVault) -> None:
                 )
                 for i in full
             ] == [tuple(r) for r in rows]
+
+
+def test_a_followup_comment_with_a_phone_number_is_held_back(demo_vault: DemoVault) -> None:
+    with Vault.open(demo_vault.folder, passphrase=demo_vault.passphrase) as vault:
+        svc = VaultService(vault)
+        (plan,) = svc.plans()
+        activity = svc.activities(svc.sections(plan.id or 0)[0].id or 0)[0]
+        followup = FollowUp(
+            activity_id=activity.id or 0,
+            period=Period.parse("T1 2021"),
+            status="PAGAR",
+            comment="Ring samordnaren på 070-123 45 67.",
+            noted_on=date(2021, 4, 20),
+        )
+        with pytest.raises(IdentifiersFound):
+            svc.add_followup(followup)
+        assert svc.followups(activity.id or 0) == []
+        svc.add_followup(followup, accept_findings=True)
+        assert len(svc.followups(activity.id or 0)) == 1

@@ -684,10 +684,14 @@ class VaultService:
                 for r in rows
             ]
 
-    def add_followup(self, followup: FollowUp) -> FollowUp:
+    def add_followup(self, followup: FollowUp, *, accept_findings: bool = False) -> FollowUp:
+        """A dated status and comment; the comment goes through the identifier guard."""
         self.taxonomies.activity_statuses.check(followup.status, "status")
         if len(followup.comment) > 10_000:
             raise InputRefused(N_("The comment is too long (at most 10,000 characters)."))
+        blocking = [f for f in guard.scan(followup.comment) if f.blocking]
+        if blocking and not accept_findings:
+            raise IdentifiersFound(blocking)
         with self._write() as s:
             if s.get(ActivityRow, followup.activity_id) is None:
                 raise ActivityNotFound(id=followup.activity_id)
