@@ -41,6 +41,19 @@ def seed_text() -> str:
 
 
 @pytest.fixture
+def screenshot_dir(tmp_path: Path) -> Path:
+    """Where tests save the pictures they grab: ``$VBEDESK_SCREENSHOTS`` or a temp folder.
+
+    ``scripts/screenshots.py`` writes ``docs/screenshots``; tests write there only when
+    asked (``VBEDESK_SCREENSHOTS=docs/screenshots python3 run.py test tests/test_reports.py``),
+    so a test run leaves the checkout unchanged.
+    """
+    folder = Path(os.environ.get("VBEDESK_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
 def vault_dir(tmp_path: Path) -> Path:
     return tmp_path / "vault"
 

@@ -47,6 +47,10 @@ class UsageError(VbedeskError):
     message = N_("Usage error.")
 
 
+class GuiUnavailable(VbedeskError):
+    message = N_("The window cannot start here ({kind}); the command line still works.")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -174,6 +178,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     else:
         service, _recovery = create_demo_vault(folder, passphrase)
         _out(_("Created the demo vault from the 2021 action plan and synthetic incidents."))
+    if getattr(args, "open", False):
+        service.vault.close()
+        _out(_("Opening the window; the passphrase is shown in the unlock dialog."))
+        hint = _("Demo vault with synthetic data. Its passphrase is: {p}").format(p=passphrase)
+        return _run_gui(folder, args, hint=hint)
     try:
         _print_summary(service)
         _out()
@@ -186,6 +195,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     finally:
         service.vault.close()
     return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    return _run_gui(_vault_dir(args), args)
+
+
+def _run_gui(folder: Path, args: argparse.Namespace, hint: str = "") -> int:
+    try:
+        from vbedesk.ui.app import run
+    except ImportError as exc:
+        raise GuiUnavailable(kind=type(exc).__name__) from None
+    return run(folder, language=args.lang, hint=hint)
 
 
 def _demo_dir() -> Path:
@@ -490,6 +511,392 @@ def cmd_backup_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- reports and exports -------------------------------------------------------------------
+def _write_out(service, path: Path, data: bytes, kind: str, title: str, args) -> None:  # type: ignore[no-untyped-def]
+    """Write ``data`` atomically beside ``path`` (never over a file) and register it."""
+    if path.exists():
+        raise InputRefused(
+            N_("The file {path} already exists; choose another name."), path=str(path)
+        )
+    if not path.parent.is_dir():
+        raise InputRefused(N_("The folder {path} does not exist."), path=str(path.parent))
+    _err(
+        _("Note: {path} leaves the encryption; it is recorded in the disclosure register.").format(
+            path=path
+        )
+    )
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            raise InputRefused(
+                N_("The file {path} already exists; choose another name."), path=str(path)
+            )
+        tmp.replace(path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    try:
+        service.record_disclosure(
+            kind,
+            title,
+            str(path.resolve()),
+            recipient=args.recipient or "",
+            purpose=args.purpose or "",
+        )
+    except BaseException:
+        path.unlink(missing_ok=True)  # an unregistered disclosure must not stay behind
+        raise
+    _out(_("Written: {path}").format(path=path))
+
+
+def _out_path(args: argparse.Namespace) -> Path:
+    return Path(args.out).expanduser()
+
+
+def cmd_report_followup(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from vbedesk.model import Period
+    from vbedesk.reports.followup import (
+        ActivityLine,
+        FollowUpReportData,
+        SectionLines,
+        build_followup_report,
+    )
+
+    period = Period.parse(args.period)
+    service = _open_service(args)
+    try:
+        plan = next((p for p in service.plans() if p.year == period.year), None)
+        if plan is None or plan.id is None:
+            raise InputRefused(N_("There is no action plan for {year}."), year=period.year)
+        sections = []
+        for section in service.sections(plan.id):
+            assert section.id is not None
+            lines = []
+            for act in service.activities(section.id):
+                assert act.id is not None
+                found = service.followups(act.id, period)
+                lines.append(ActivityLine(act, found[-1] if found else None))
+            sections.append(SectionLines(section, lines))
+        settings = service.settings()
+        data = build_followup_report(
+            FollowUpReportData(plan, period, sections),
+            service.taxonomies.activity_statuses,
+            district=settings.district,
+            created=date.today(),
+        )
+        title = _("Follow-up of the action plan") + f" {period}"
+        _write_out(service, _out_path(args), data, "pdf", title, args)
+    finally:
+        service.vault.close()
+    return EXIT_OK
+
+
+def cmd_report_lagesbild(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from vbedesk.reports.lagesbild import build_lagesbild_report
+
+    service = _open_service(args)
+    try:
+        settings = service.settings()
+        data = build_lagesbild_report(
+            service.situation(args.year),
+            service.analysis(args.year),
+            service.taxonomies,
+            threshold=settings.small_cell_threshold,
+            district=settings.district,
+            created=date.today(),
+        )
+        title = _("Situation report (lägesbild)") + f" {args.year}"
+        _write_out(service, _out_path(args), data, "pdf", title, args)
+    finally:
+        service.vault.close()
+    return EXIT_OK
+
+
+def cmd_report_training(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from vbedesk.reports.training import build_training_report
+
+    service = _open_service(args)
+    try:
+        data = build_training_report(
+            service.units(),
+            service.courses(),
+            service.training_counts(latest_only=True),
+            district=service.settings().district,
+            created=date.today(),
+        )
+        _write_out(service, _out_path(args), data, "pdf", _("Training status"), args)
+    finally:
+        service.vault.close()
+    return EXIT_OK
+
+
+def cmd_report_incident(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from vbedesk.reports.incident import build_incident_report
+
+    service = _open_service(args)
+    try:
+        incident = service.get_incident(args.id)
+        data = build_incident_report(
+            incident, service.taxonomies, district=service.settings().district, created=date.today()
+        )
+        title = _("Incident {id}").format(id=args.id)
+        _write_out(service, _out_path(args), data, "pdf", title, args)
+    finally:
+        service.vault.close()
+    return EXIT_OK
+
+
+def cmd_export_statistics(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from vbedesk.reports.xlsx import build_statistics_workbook
+
+    service = _open_service(args)
+    try:
+        settings = service.settings()
+        data = build_statistics_workbook(
+            service.situation(args.year),
+            service.taxonomies,
+            threshold=settings.small_cell_threshold,
+            district=settings.district,
+            created=date.today(),
+        )
+        title = _("Situation report (lägesbild)") + f" {args.year} (xlsx)"
+        _write_out(service, _out_path(args), data, "xlsx", title, args)
+    finally:
+        service.vault.close()
+    return EXIT_OK
+
+
+# -- the routine and case logs -------------------------------------------------------------
+def cmd_routine_check(args: argparse.Namespace) -> int:
+    """Validate a routine file against the shipped contacts, references and code lists."""
+    from vbedesk.routine import check_definition, parse_definition, shipped_context
+
+    content = _read_input(args.file)
+    problems = check_definition(content, shipped_context())
+    if problems:
+        for problem in problems:
+            _out(f"{problem.step}: {problem.text()}")
+        _err(_("The routine has {n} problem(s).").format(n=len(problems)))
+        return EXIT_REFUSED
+    definition = parse_definition(content)
+    _out(
+        _("The routine {id} version {version} is valid ({n} steps).").format(
+            id=definition.id, version=definition.version, n=len(definition.steps)
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_routine_show(args: argparse.Namespace) -> int:
+    """The routine in use as an outline: the vault's with --vault, else the shipped one."""
+    from vbedesk.i18n import language
+    from vbedesk.routine import load_shipped, outline
+
+    if args.vault:
+        service = _open_service(args)
+        try:
+            definition = service.active_routine()
+        finally:
+            service.vault.close()
+    else:
+        definition = load_shipped()
+    _out(outline(definition, args.outline_lang or language()).rstrip("\n"))
+    return EXIT_OK
+
+
+def cmd_routine_load(args: argparse.Namespace) -> int:
+    from vbedesk.routine import RoutineInvalid
+
+    content = _read_input(args.file)
+    service = _open_service(args)
+    try:
+        try:
+            definition = service.load_routine(content)
+        except RoutineInvalid as exc:
+            for problem in exc.problems:
+                _out(f"{problem.step}: {problem.text()}")
+            raise
+    finally:
+        service.vault.close()
+    _out(
+        _("Loaded routine {id} version {version}; it is now in use.").format(
+            id=definition.id, version=definition.version
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_caselog_list(args: argparse.Namespace) -> int:
+    service = _open_service(args)
+    try:
+        logs = service.case_logs(args.text)
+    finally:
+        service.vault.close()
+    for log in logs:
+        _out(
+            "  ".join(
+                [
+                    str(log.id),
+                    log.started_at.isoformat(sep=" ", timespec="minutes"),
+                    f"{log.routine_id} {log.routine_version}",
+                    ",".join(sorted(log.outcomes)) or "-",
+                    _("incident {id}").format(id=log.incident_id) if log.incident_id else "-",
+                ]
+            )
+        )
+    _out(_("{n} case logs").format(n=len(logs)))
+    return EXIT_OK
+
+
+def cmd_caselog_show(args: argparse.Namespace) -> int:
+    service = _open_service(args)
+    try:
+        log = service.case_log(args.id)
+    finally:
+        service.vault.close()
+    _out(_("Case log {id}").format(id=log.id))
+    _out(
+        _("Routine: {id} version {version}").format(id=log.routine_id, version=log.routine_version)
+    )
+    _out(_("Started: {when}").format(when=log.started_at.isoformat(sep=" ")))
+    _out(_("Ended: {when}").format(when=log.ended_at.isoformat(sep=" ")))
+    _out(_("Outcomes: {codes}").format(codes=", ".join(sorted(log.outcomes)) or "-"))
+    _out(_("Incident: {id}").format(id=log.incident_id if log.incident_id else "-"))
+    _out(_("Answers:"))
+    for answer in log.answers:
+        chosen = ", ".join(answer.choices) or _("done")
+        _out(f"  {answer.at.isoformat(sep=' ', timespec='seconds')}  {answer.step}: {chosen}")
+    _out(_("Notes:"))
+    _out(log.notes)
+    return EXIT_OK
+
+
+# -- the form loop and the follow-up export ------------------------------------------------
+def cmd_form_blank(args: argparse.Namespace) -> int:
+    """The blank fillable form for the units; recorded as a disclosure like every PDF."""
+    from vbedesk.reports.form import build_blank_form
+
+    service = _open_service(args)
+    try:
+        data = build_blank_form(
+            service.taxonomies, args.form_lang, district=service.settings().district
+        )
+        title = _("Blank form for unidentified information")
+        _write_out(service, _out_path(args), data, "pdf", title, args)
+    finally:
+        service.vault.close()
+    return EXIT_OK
+
+
+def _read_form_file(path: Path) -> bytes | None:
+    """At most one byte over the form limit (the reader refuses it); ``None`` if unreadable."""
+    from vbedesk.formimport import MAX_FORM_BYTES
+
+    try:
+        with path.open("rb") as fh:
+            return fh.read(MAX_FORM_BYTES + 1)
+    except OSError:
+        return None
+
+
+def _form_outcome_line(result) -> tuple[str, bool]:  # type: ignore[no-untyped-def]
+    """One line per file, and whether it counts as done (imported or skipped)."""
+    from vbedesk.formimport import Imported, NeedsReview, Skipped
+
+    name = result.filename
+    if isinstance(result, Imported):
+        return _("{file}: imported as incident {id}").format(file=name, id=result.incident.id), True
+    if isinstance(result, Skipped):
+        return _("{file}: skipped, already imported").format(file=name), True
+    if isinstance(result, NeedsReview):
+        places = ", ".join(
+            f"{_(guard.kind_label(f.kind))} ({field} {f.line}:{f.column})"
+            for field, f in result.findings
+            if f.blocking
+        )
+        return _("{file}: needs review: {findings}").format(file=name, findings=places), False
+    return _("{file}: rejected: {reason}").format(file=name, reason=result.text()), False
+
+
+def cmd_form_import(args: argparse.Namespace) -> int:
+    """Import filled-in forms, one line per file; exit 3 when any needs review or is rejected."""
+    from vbedesk.formimport import Rejected
+    from vbedesk.reports.form import read_filled_form
+
+    service = _open_service(args)
+    all_done = True
+    try:
+        for source in args.files:
+            path = Path(source).expanduser()
+            data = _read_form_file(path)
+            if data is None:
+                result: object = Rejected(path.name, "unreadable")
+            else:
+                result = service.import_form(
+                    data,
+                    path.name,
+                    reader=read_filled_form,
+                    accept_findings=args.accept_findings,
+                )
+            line, done = _form_outcome_line(result)
+            all_done = all_done and done
+            _out(line)
+    finally:
+        service.vault.close()
+    return EXIT_OK if all_done else EXIT_REFUSED
+
+
+def cmd_export_followup(args: argparse.Namespace) -> int:
+    """The plan's follow-up for a period as a spreadsheet (``.xlsx``) or CSV (``.csv``)."""
+    from datetime import date
+
+    from vbedesk.model import Period
+    from vbedesk.reports.followup import ActivityLine, FollowUpReportData, SectionLines
+    from vbedesk.reports.followup_xlsx import build_followup_csv, build_followup_workbook
+
+    period = Period.parse(args.period)
+    out = _out_path(args)
+    as_csv = out.suffix.lower() == ".csv"
+    service = _open_service(args)
+    try:
+        plan = next((p for p in service.plans() if p.year == period.year), None)
+        if plan is None:
+            raise InputRefused(N_("There is no action plan for {year}."), year=period.year)
+        sections = [
+            SectionLines(section, [ActivityLine(act, fu) for act, fu in lines])
+            for section, lines in service.followup_rows(period)
+        ]
+        report = FollowUpReportData(plan, period, sections)
+        statuses = service.taxonomies.activity_statuses
+        if as_csv:
+            data = build_followup_csv(report, statuses)
+        else:
+            data = build_followup_workbook(
+                report, statuses, district=service.settings().district, created=date.today()
+            )
+        kind = "csv" if as_csv else "xlsx"
+        title = _("Follow-up of the action plan") + f" {period} ({kind})"
+        _write_out(service, out, data, kind, title, args)
+    finally:
+        service.vault.close()
+    return EXIT_OK
+
+
 # -- parser --------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="vbedesk", description=_("VBE Desk: the coordinator's encrypted desk."))
@@ -500,10 +907,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--new-passphrase-file", metavar="FILE", help=argparse.SUPPRESS)
     p.add_argument("--backup-passphrase-file", metavar="FILE", help=argparse.SUPPRESS)
     p.add_argument("--recovery-key-file", metavar="FILE", help=argparse.SUPPRESS)
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    # Without a command the window opens (``vbedesk`` alone, as a desktop shortcut runs it).
+    sub = p.add_subparsers(dest="command", required=False, parser_class=_Parser)
+    p.set_defaults(func=cmd_gui)
+    sub.add_parser("gui", help=_("open the window (the default)")).set_defaults(func=cmd_gui)
 
     sub.add_parser("init", help=_("create a new vault")).set_defaults(func=cmd_init)
-    sub.add_parser("demo", help=_("create or open the demo vault")).set_defaults(func=cmd_demo)
+    demo_p = sub.add_parser("demo", help=_("create or open the demo vault"))
+    demo_p.add_argument(
+        "--open", action="store_true", help=_("then open the window on it (passphrase shown)")
+    )
+    demo_p.set_defaults(func=cmd_demo)
     sub.add_parser("info", help=_("show a summary of the vault")).set_defaults(func=cmd_info)
     sub.add_parser("check", help=_("run the integrity checks")).set_defaults(func=cmd_check)
     pp = sub.add_parser("passphrase", help=_("change the passphrase"))
@@ -530,6 +944,76 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id", type=int)
     show.add_argument("--format", choices=("text", "json"), default="text")
     show.set_defaults(func=cmd_incident_show)
+
+    rep = sub.add_parser("report", help=_("write a PDF report (leaves the encryption)"))
+    rsub = rep.add_subparsers(dest="report", required=True, parser_class=_Parser)
+
+    def _disclosure_args(q: argparse.ArgumentParser) -> None:
+        q.add_argument("--out", required=True, metavar="FILE", help=_("the file to write"))
+        q.add_argument("--recipient", help=_("who receives the file (for the register)"))
+        q.add_argument("--purpose", help=_("why the file is written (for the register)"))
+
+    rf = rsub.add_parser("followup", help=_("follow-up of the action plan for a period"))
+    rf.add_argument("--period", required=True, help=_("e.g. T1 2021, T2 2021, VB 2021"))
+    _disclosure_args(rf)
+    rf.set_defaults(func=cmd_report_followup)
+    rl = rsub.add_parser("lagesbild", help=_("situation report for a year, small cells hidden"))
+    rl.add_argument("--year", type=int, required=True)
+    _disclosure_args(rl)
+    rl.set_defaults(func=cmd_report_lagesbild)
+    rt = rsub.add_parser("training", help=_("training status per unit and course"))
+    _disclosure_args(rt)
+    rt.set_defaults(func=cmd_report_training)
+    ri = rsub.add_parser("incident", help=_("one anonymised incident"))
+    ri.add_argument("id", type=int)
+    _disclosure_args(ri)
+    ri.set_defaults(func=cmd_report_incident)
+    exp = sub.add_parser("export", help=_("export data (leaves the encryption)"))
+    esub = exp.add_subparsers(dest="export", required=True, parser_class=_Parser)
+    es = esub.add_parser("statistics", help=_("the lägesbild tables as a spreadsheet"))
+    es.add_argument("--year", type=int, required=True)
+    _disclosure_args(es)
+    es.set_defaults(func=cmd_export_statistics)
+
+    rtn = sub.add_parser("routine", help=_("the concern/incident routine")).add_subparsers(
+        dest="routine_command", required=True, parser_class=_Parser
+    )
+    rc = rtn.add_parser("check", help=_("validate a routine file"))
+    rc.add_argument("file")
+    rc.set_defaults(func=cmd_routine_check)
+    rs = rtn.add_parser("show", help=_("print the routine in use as an outline"))
+    rs.add_argument("--lang", dest="outline_lang", choices=("sv", "en"), default=None)
+    rs.set_defaults(func=cmd_routine_show)
+    rld = rtn.add_parser("load", help=_("validate a revised routine and put it in use"))
+    rld.add_argument("file")
+    rld.set_defaults(func=cmd_routine_load)
+    clg = sub.add_parser("caselog", help=_("case logs of calls")).add_subparsers(
+        dest="caselog_command", required=True, parser_class=_Parser
+    )
+    cl = clg.add_parser("list", help=_("list case logs, newest first"))
+    cl.add_argument("--text", help=_("search the notes and outcomes"))
+    cl.set_defaults(func=cmd_caselog_list)
+    cs = clg.add_parser("show", help=_("show one case log"))
+    cs.add_argument("id", type=int)
+    cs.set_defaults(func=cmd_caselog_show)
+
+    frm = sub.add_parser("form", help=_("the fillable form for the units")).add_subparsers(
+        dest="form_command", required=True, parser_class=_Parser
+    )
+    fb = frm.add_parser("blank", help=_("write the blank fillable form (PDF)"))
+    fb.add_argument(
+        "--lang", dest="form_lang", choices=("sv", "en"), default="sv", help=_("labels")
+    )
+    _disclosure_args(fb)
+    fb.set_defaults(func=cmd_form_blank)
+    fi = frm.add_parser("import", help=_("import filled-in forms (PDF), one line per file"))
+    fi.add_argument("files", nargs="+", metavar="FILE")
+    fi.add_argument("--accept-findings", action="store_true")
+    fi.set_defaults(func=cmd_form_import)
+    ef = esub.add_parser("followup", help=_("the follow-up of a period as .xlsx (or .csv)"))
+    ef.add_argument("--period", required=True, help=_("e.g. T1 2021, T2 2021, VB 2021"))
+    _disclosure_args(ef)
+    ef.set_defaults(func=cmd_export_followup)
 
     scan = sub.add_parser("scan-text", help=_("look for personal identifiers in a text"))
     scan.add_argument("file", nargs="?", default="-")

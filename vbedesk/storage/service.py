@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
@@ -20,7 +20,19 @@ from sqlalchemy.orm import Session
 
 from vbedesk import guard
 from vbedesk.demo import DemoPlan
+from vbedesk.disclosure import Disclosure
 from vbedesk.errors import DamagedData, InputRefused
+from vbedesk.formimport import (
+    MAX_FORM_BYTES,
+    FormImportResult,
+    FormReading,
+    Imported,
+    NeedsReview,
+    Rejected,
+    Skipped,
+    content_hash,
+    incident_from_reading,
+)
 from vbedesk.i18n import N_, _
 from vbedesk.incidents import FIELDS, default_retain_until, validate_incident
 from vbedesk.model import (
@@ -41,21 +53,35 @@ from vbedesk.model import (
     Unit,
     VaultSummary,
 )
+from vbedesk.routine import (
+    CaseLog,
+    RecordedAnswer,
+    RoutineContext,
+    RoutineDefinition,
+    RoutineVersion,
+    parse_definition,
+    shipped_content,
+)
 from vbedesk.settings import SPECS, Settings, validate_setting
+from vbedesk.statistics import DIMENSIONS, NOT_STATED, Situation
 from vbedesk.storage import audit, schema
 from vbedesk.storage.engine import check_sqlcipher, damage_as_error, integrity_problems
 from vbedesk.storage.tables import (
     ActivityRow,
+    CaseLogRow,
     ContactRow,
     CourseRow,
+    DisclosureRow,
     DraftRow,
     FollowUpRow,
+    ImportedFileRow,
     IncidentActionRow,
     IncidentRow,
     IncidentTypeRow,
     LegalReferenceRow,
     Meta,
     PlanRow,
+    RoutineDefinitionRow,
     SectionRow,
     SettingRow,
     TrainingCountRow,
@@ -565,6 +591,120 @@ class VaultService:
             )
             return {(env, code): int(n) for env, code, n in s.execute(stmt)}
 
+    # -- lägesbild and disclosures -------------------------------------------------------
+    def situation(self, year: int) -> Situation:
+        """Counts for the lägesbild of ``year`` and ``year - 1``, aggregated in SQL."""
+        years = (year - 1, year)
+        counts: dict[str, dict[str, tuple[int, int]]] = {d: {} for d in DIMENSIONS}
+
+        def put(dimension: str, code: str | None, row_year: int, n: int) -> None:
+            key = code if code else NOT_STATED
+            old, new = counts[dimension].get(key, (0, 0))
+            counts[dimension][key] = (old + n, new) if row_year == year - 1 else (old, new + n)
+
+        in_years = IncidentRow.received_year.in_(years)
+        month = func.substr(IncidentRow.received_on, 6, 2)
+        with self._read() as s:
+            totals = dict.fromkeys(years, 0)
+            # One scan for the single-valued dimensions: the groups are few (codes are few).
+            stmt = (
+                select(
+                    IncidentRow.received_year,
+                    IncidentRow.environment,
+                    IncidentRow.area,
+                    IncidentRow.reporting_unit,
+                    month,
+                    func.count(),
+                )
+                .where(in_years)
+                .group_by(
+                    IncidentRow.received_year,
+                    IncidentRow.environment,
+                    IncidentRow.area,
+                    IncidentRow.reporting_unit,
+                    month,
+                )
+            )
+            for row_year, env, area, unit, mon, n in s.execute(stmt):
+                put("environment", env, row_year, n)
+                put("area", area, row_year, n)
+                put("reporting_unit", unit, row_year, n)
+                put("month", mon, row_year, n)
+                totals[row_year] += n
+            stmt = (
+                select(IncidentRow.received_year, IncidentTypeRow.code, func.count())
+                .join(IncidentTypeRow, IncidentTypeRow.incident_id == IncidentRow.id)
+                .where(in_years)
+                .group_by(IncidentRow.received_year, IncidentTypeRow.code)
+            )
+            for row_year, code, n in s.execute(stmt):
+                put("incident_type", code, row_year, int(n))
+        return Situation(year=year, totals=(totals[year - 1], totals[year]), counts=counts)
+
+    def analysis(self, year: int) -> str:
+        """The coordinator's own analysis for the lägesbild of ``year`` ("" if none)."""
+        with self._read() as s:
+            row = s.get(Meta, f"analysis:{int(year)}")
+            return "" if row is None else row.value
+
+    def set_analysis(self, year: int, text_value: str, *, accept_findings: bool = False) -> None:
+        """Keep the analysis text; it leaves the vault in the lägesbild, so it is guarded."""
+        if len(text_value) > 50_000:
+            raise InputRefused(N_("The analysis is too long (at most 50,000 characters)."))
+        blocking = [f for f in guard.scan(text_value) if f.blocking]
+        if blocking and not accept_findings:
+            raise IdentifiersFound(blocking)
+        key = f"analysis:{int(year)}"
+        with self._write() as s:
+            row = s.get(Meta, key)
+            if row is None:
+                s.add(Meta(key=key, value=text_value))
+            else:
+                row.value = text_value
+            audit.append(s, "analysis.set", "analysis", int(year))
+
+    def record_disclosure(
+        self, kind: str, title: str, path: str, recipient: str = "", purpose: str = ""
+    ) -> Disclosure:
+        """Enter a file written out of the vault in the disclosure register (and the audit)."""
+        entry = Disclosure(
+            at=now_utc(),
+            kind=kind[:20],
+            title=title[:500],
+            path=path[:4000],
+            recipient=recipient[:500],
+            purpose=purpose[:2000],
+        )
+        with self._write() as s:
+            row = DisclosureRow(
+                at=entry.at,
+                kind=entry.kind,
+                title=entry.title,
+                path=entry.path,
+                recipient=entry.recipient,
+                purpose=entry.purpose,
+            )
+            s.add(row)
+            s.flush()
+            audit.append(s, "disclosure", "disclosure", row.id, entry.kind)
+        return replace(entry, id=row.id)
+
+    def disclosures(self) -> list[Disclosure]:
+        """The disclosure register, oldest first."""
+        with self._read() as s:
+            return [
+                Disclosure(
+                    id=r.id,
+                    at=r.at,
+                    kind=r.kind,
+                    title=r.title,
+                    path=r.path,
+                    recipient=r.recipient,
+                    purpose=r.purpose,
+                )
+                for r in s.execute(select(DisclosureRow).order_by(DisclosureRow.id)).scalars()
+            ]
+
     # -- action plans --------------------------------------------------------------------
     def add_plan(self, plan: DemoPlan) -> ActionPlan:
         """Store a plan with its sections and activities as given (e.g. the 2021 plan)."""
@@ -728,6 +868,84 @@ class VaultService:
                 )
                 for r in s.execute(stmt).scalars()
             ]
+
+    # -- filled-in forms ----------------------------------------------------------------
+    def _already_imported(self, sha: str, filename: str) -> Skipped | None:
+        with self._read() as s:
+            row = s.scalar(select(ImportedFileRow).where(ImportedFileRow.sha256 == sha))
+            if row is None:
+                return None
+            return Skipped(filename, sha, row.incident_id, row.imported_at)
+
+    def import_form(
+        self,
+        data: bytes,
+        filename: str,
+        *,
+        reader: Callable[[bytes, Taxonomies, str], FormReading],
+        accept_findings: bool = False,
+    ) -> FormImportResult:
+        """One filled-in PDF form: skipped, rejected, held for review, or saved.
+
+        ``reader`` parses the PDF (``vbedesk.reports.form.read_filled_form``; storage does not
+        import reports). Only an imported form changes the vault: the incident, the file's
+        content hash and an audit row, in one transaction. Blocking identifier findings
+        hold the form for review (nothing saved) unless ``accept_findings``.
+        """
+        name = filename[:255]
+        if len(data) <= MAX_FORM_BYTES:
+            skipped = self._already_imported(content_hash(data), name)
+            if skipped is not None:
+                return skipped
+        reading = reader(data, self.taxonomies, name)
+        checked = incident_from_reading(reading, self.taxonomies, name)
+        if isinstance(checked, Rejected):
+            return checked
+        try:
+            incident = self._prepare(checked, self.settings().retention_years)
+        except InputRefused as exc:
+            return Rejected(name, "invalid", dict(exc.params), exc.message, reading.sha256)
+        findings = tuple(self.scan_incident(incident))
+        blocking = any(finding.blocking for _field, finding in findings)
+        if blocking and not accept_findings:
+            return NeedsReview(name, reading.sha256, incident, findings)
+        stamp = now_utc()
+        with self._write() as s:
+            done = s.scalar(select(ImportedFileRow).where(ImportedFileRow.sha256 == reading.sha256))
+            if done is not None:  # imported meanwhile by another window of this process
+                return Skipped(name, reading.sha256, done.incident_id, done.imported_at)
+            row = IncidentRow(created_at=stamp, updated_at=stamp)
+            _fill_row(row, incident)
+            s.add(row)
+            s.flush()
+            s.add(
+                ImportedFileRow(
+                    sha256=reading.sha256, filename=name, imported_at=stamp, incident_id=row.id
+                )
+            )
+            detail = "form,accepted-findings" if blocking else "form"
+            audit.append(s, "incident.import", "incident", row.id, detail)
+            stored = _row_to_incident(row)
+        return Imported(name, reading.sha256, stored, findings)
+
+    def followup_rows(
+        self, period: Period
+    ) -> list[tuple[PlanSection, list[tuple[Activity, FollowUp | None]]]]:
+        """The plan of ``period``'s year: per section its activities and the newest follow-up
+        of the period (``None`` when none is noted); empty when there is no such plan."""
+        plan = next((p for p in self.plans() if p.year == period.year), None)
+        if plan is None or plan.id is None:
+            return []
+        result: list[tuple[PlanSection, list[tuple[Activity, FollowUp | None]]]] = []
+        for section in self.sections(plan.id):
+            assert section.id is not None
+            lines: list[tuple[Activity, FollowUp | None]] = []
+            for act in self.activities(section.id):
+                assert act.id is not None
+                found = self.followups(act.id, period)
+                lines.append((act, found[-1] if found else None))
+            result.append((section, lines))
+        return result
 
     # -- training ------------------------------------------------------------------------
     def add_course(self, course: Course) -> Course:
@@ -898,6 +1116,209 @@ class VaultService:
                     select(LegalReferenceRow).order_by(LegalReferenceRow.id)
                 ).scalars()
             ]
+
+    # -- routines and case logs ----------------------------------------------------------
+    def routine_context(self) -> RoutineContext:
+        """The codes a routine may name: this vault's contacts and references, the taxonomies."""
+        return RoutineContext(
+            contacts=frozenset(c.code for c in self.contacts()),
+            references=frozenset(r.code for r in self.legal_references()),
+            actions=frozenset(self.taxonomies.actions.codes()),
+            age_bands=frozenset(self.taxonomies.age_bands.codes()),
+            consent=frozenset(self.taxonomies.consent.codes()),
+        )
+
+    def load_routine(self, content: str) -> RoutineDefinition:
+        """Validate a routine file, keep it with its version and make it the one in use.
+
+        The same id and version again with the same content only makes it active; with
+        other content it is refused, so a case log's version always names one text.
+        """
+        if len(content) > 1_000_000:
+            raise InputRefused(N_("The routine file is too large."))
+        definition = parse_definition(content, self.routine_context())
+        with self._write() as s:
+            row = s.scalar(
+                select(RoutineDefinitionRow).where(
+                    RoutineDefinitionRow.routine_id == definition.id,
+                    RoutineDefinitionRow.version == definition.version,
+                )
+            )
+            if row is not None and row.content != content:
+                raise InputRefused(
+                    N_(
+                        "Routine {id} version {version} is already kept with other content; "
+                        "give the revision a new version."
+                    ),
+                    id=definition.id,
+                    version=definition.version,
+                )
+            for other in s.execute(
+                select(RoutineDefinitionRow).where(RoutineDefinitionRow.active.is_(True))
+            ).scalars():
+                other.active = False
+            if row is None:
+                row = RoutineDefinitionRow(
+                    routine_id=definition.id,
+                    version=definition.version,
+                    content=content,
+                    loaded_at=now_utc(),
+                    active=True,
+                )
+                s.add(row)
+            else:
+                row.active = True
+            s.flush()
+            audit.append(s, "routine.load", "routine", row.id)
+        return definition
+
+    def active_routine(self) -> RoutineDefinition:
+        """The routine in use: the stored active one, else the shipped file (stored now)."""
+        with self._read() as s:
+            content = s.scalar(
+                select(RoutineDefinitionRow.content)
+                .where(RoutineDefinitionRow.active.is_(True))
+                .order_by(RoutineDefinitionRow.loaded_at.desc())
+                .limit(1)
+            )
+        if content is None:
+            return self.load_routine(shipped_content())
+        # Checked against the vault's codes when loaded; the graph is checked again here.
+        return parse_definition(content)
+
+    def routine_definition(self, routine_id: str, version: str) -> RoutineDefinition:
+        """A kept version, e.g. the one an old case log followed."""
+        with self._read() as s:
+            content = s.scalar(
+                select(RoutineDefinitionRow.content).where(
+                    RoutineDefinitionRow.routine_id == routine_id,
+                    RoutineDefinitionRow.version == version,
+                )
+            )
+        if content is None:
+            raise InputRefused(
+                N_("Routine {id} version {version} is not kept in the vault."),
+                id=routine_id[:64],
+                version=version[:40],
+            )
+        return parse_definition(content)
+
+    def routine_versions(self) -> list[RoutineVersion]:
+        with self._read() as s:
+            rows = s.execute(
+                select(RoutineDefinitionRow).order_by(
+                    RoutineDefinitionRow.loaded_at, RoutineDefinitionRow.id
+                )
+            ).scalars()
+            return [RoutineVersion(r.routine_id, r.version, r.loaded_at, r.active) for r in rows]
+
+    @staticmethod
+    def _utc(value: datetime) -> datetime:
+        offset = value.utcoffset()
+        return value if offset is None else (value - offset).replace(tzinfo=None)
+
+    @staticmethod
+    def _case_log(row: CaseLogRow) -> CaseLog:
+        return CaseLog(
+            id=row.id,
+            routine_id=row.routine_id,
+            routine_version=row.routine_version,
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+            answers=tuple(RecordedAnswer.from_dict(a) for a in json.loads(row.answers)),
+            outcomes=frozenset(c for c in row.outcomes.split(";") if c),
+            notes=row.notes,
+            incident_id=row.incident_id,
+        )
+
+    def save_case_log(
+        self, log: CaseLog, incident: Incident | None = None, *, accept_findings: bool = False
+    ) -> CaseLog:
+        """Keep a finished call and, in the same transaction, its new anonymised incident.
+
+        The incident is validated and guarded as in ``add_incident``; the notes are guarded
+        too. The routine version must be kept in the vault (``load_routine``).
+        """
+        if log.ended_at < log.started_at:
+            raise InputRefused(N_("The call cannot end before it started."))
+        if len(log.notes) > 20_000:
+            raise InputRefused(N_("The notes are too long."))
+        prepared = None
+        findings = [("notes", f) for f in guard.scan(log.notes)]
+        if incident is not None:
+            prepared = self._prepare(incident, self.settings().retention_years)
+            findings += self.scan_incident(prepared)
+        blocking = [f for _, f in findings if f.blocking]
+        if blocking and not accept_findings:
+            raise IdentifiersFound(blocking)
+        detail = "accepted-findings" if blocking else ""
+        stamp = now_utc()
+        with self._write() as s:
+            kept = s.scalar(
+                select(RoutineDefinitionRow.id).where(
+                    RoutineDefinitionRow.routine_id == log.routine_id,
+                    RoutineDefinitionRow.version == log.routine_version,
+                )
+            )
+            if kept is None:
+                raise InputRefused(
+                    N_("Routine {id} version {version} is not kept in the vault."),
+                    id=log.routine_id[:64],
+                    version=log.routine_version[:40],
+                )
+            incident_id = log.incident_id
+            if prepared is not None:
+                inc_row = IncidentRow(created_at=stamp, updated_at=stamp)
+                _fill_row(inc_row, prepared)
+                s.add(inc_row)
+                s.flush()
+                audit.append(s, "incident.add", "incident", inc_row.id, detail)
+                incident_id = inc_row.id
+            elif incident_id is not None and s.get(IncidentRow, incident_id) is None:
+                raise NotFound(id=incident_id)
+            row = CaseLogRow(
+                routine_id=log.routine_id,
+                routine_version=log.routine_version,
+                started_at=self._utc(log.started_at),
+                ended_at=self._utc(log.ended_at),
+                answers=json.dumps([a.to_dict() for a in log.answers]),
+                outcomes=";".join(sorted(log.outcomes)),
+                notes=log.notes,
+                incident_id=incident_id,
+            )
+            s.add(row)
+            s.flush()
+            audit.append(s, "caselog.add", "case_log", row.id, detail)
+            return self._case_log(row)
+
+    def case_logs(self, text: str | None = None) -> list[CaseLog]:
+        """Case logs, newest first; ``text`` searches the notes and the outcome codes."""
+        stmt = select(CaseLogRow).order_by(CaseLogRow.started_at.desc(), CaseLogRow.id.desc())
+        if text and text.strip():
+            escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{escaped}%"
+            stmt = stmt.where(
+                CaseLogRow.notes.like(pattern, escape="\\")
+                | CaseLogRow.outcomes.like(pattern, escape="\\")
+            )
+        with self._read() as s:
+            return [self._case_log(r) for r in s.execute(stmt).scalars()]
+
+    def case_log(self, case_log_id: int) -> CaseLog:
+        with self._read() as s:
+            row = s.get(CaseLogRow, case_log_id)
+            if row is None:
+                raise InputRefused(N_("No case log with id {id}."), id=case_log_id)
+            return self._case_log(row)
+
+    def case_logs_for_incident(self, incident_id: int) -> list[CaseLog]:
+        with self._read() as s:
+            rows = s.execute(
+                select(CaseLogRow)
+                .where(CaseLogRow.incident_id == incident_id)
+                .order_by(CaseLogRow.started_at, CaseLogRow.id)
+            ).scalars()
+            return [self._case_log(r) for r in rows]
 
     # -- drafts --------------------------------------------------------------------------
     def save_draft(self, kind: str, ref: str, payload: dict[str, Any]) -> None:

@@ -1,0 +1,182 @@
+"""Routine versions and case logs in a real vault, and the case log commands."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from tests.conftest import PASSPHRASE, run_cli
+from vbedesk.model import Incident
+from vbedesk.routine import (
+    RoutineDefinition,
+    RoutineInvalid,
+    RoutineSession,
+    StepKind,
+    shipped_content,
+)
+from vbedesk.storage.service import IdentifiersFound, VaultService
+
+T0 = datetime(2025, 3, 4, 9, 0)
+CHILD = {"N1": "JA", "N2": "JA", "N3": "JA", "N4": "JA", "N8": ["POLIS"], "N9": "NEJ"}
+PROPAGANDA = {"N1": "NEJ", "N2": "NEJ", "N3": "NEJ", "N8": ["INGEN"], "N9": "NEJ"}
+
+
+def finished(definition: RoutineDefinition, answers: dict[str, object]) -> RoutineSession:
+    session = RoutineSession.start(definition, T0)
+    n = 0
+    while not session.finished:
+        n += 1
+        step = session.current
+        move = None if step.kind == StepKind.ACTION else answers[step.id]
+        session.answer(move, T0 + timedelta(minutes=n))  # type: ignore[arg-type]
+    return session
+
+
+def incident_from(session: RoutineSession, description: str) -> Incident:
+    fields = session.prefill_incident()
+    return Incident(
+        received_on=date(2025, 3, 4),
+        incident_types=frozenset({"ORO_INDIVID"}),
+        environment="HOGER",
+        description=description,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def test_active_routine_is_the_shipped_one_stored_on_first_use(service: VaultService) -> None:
+    assert service.routine_versions() == []
+    definition = service.active_routine()
+    assert (definition.id, definition.version) == ("stockholm-oro-handelse", "2025.1")
+    versions = service.routine_versions()
+    assert [(v.routine_id, v.version, v.active) for v in versions] == [
+        ("stockholm-oro-handelse", "2025.1", True)
+    ]
+    assert service.active_routine() == definition
+    assert any(e.action == "routine.load" for e in service.audit_entries())
+
+
+def test_load_a_revised_routine_keeps_the_old_version(service: VaultService) -> None:
+    old = service.active_routine()
+    revised_text = shipped_content().replace('version = "2025.1"', 'version = "2026.1"')
+    revised_text = revised_text.replace("Ring 112 nu", "Ring 112 omedelbart")
+    revised = service.load_routine(revised_text)
+    assert revised.version == "2026.1"
+    again = service.active_routine()
+    assert again.version == "2026.1" and "omedelbart" in again.step("A1").text.sv
+    assert [(v.version, v.active) for v in service.routine_versions()] == [
+        ("2025.1", False),
+        ("2026.1", True),
+    ]
+    assert service.routine_definition(old.id, "2025.1").step("A1").text.sv.startswith("Ring 112 nu")
+    # The same version with other content is refused; the same content again is fine.
+    with pytest.raises(Exception, match="already kept with other content"):
+        service.load_routine(revised_text.replace("omedelbart", "genast"))
+    assert service.load_routine(shipped_content()).version == "2025.1"
+    assert service.active_routine().version == "2025.1"
+
+
+def test_a_routine_with_a_cycle_is_refused_naming_the_step(service: VaultService) -> None:
+    broken = shipped_content().replace('version = "2025.1"', 'version = "x"')
+    broken = broken.replace('next = "N6"', 'next = "N1"')  # N5 → N1: a loop
+    with pytest.raises(RoutineInvalid) as info:
+        service.load_routine(broken)
+    texts = [p.text() for p in info.value.problems]
+    assert any(t.startswith("Step N1: the routine loops back") for t in texts), texts
+    assert "x" not in {v.version for v in service.routine_versions()}
+
+
+def test_a_routine_naming_a_contact_the_vault_lacks_is_refused(service: VaultService) -> None:
+    broken = shipped_content().replace('contacts = ["CVE_STODTELEFON"]', 'contacts = ["NY"]')
+    with pytest.raises(RoutineInvalid) as info:
+        service.load_routine(broken)
+    assert [(p.step, p.text()) for p in info.value.problems] == [
+        ("A8d", "Step A8d: unknown contact 'NY'.")
+    ]
+
+
+def test_case_log_saved_with_its_prefilled_incident(service: VaultService) -> None:
+    definition = service.active_routine()
+    session = finished(definition, CHILD)
+    session.notes = "Rektor ringde om oro för en elev; polisen kontaktad."
+    incident = incident_from(session, "Oro för att en elev söker sig till en våldsbejakande miljö.")
+    log = service.save_case_log(session.case_log(T0 + timedelta(minutes=40)), incident)
+    assert log.id is not None and log.incident_id is not None
+    stored = service.get_incident(log.incident_id)
+    assert stored.concerns_individual and stored.age_band == "UNDER_18"
+    assert stored.actions_taken == {
+        "LARM_112",
+        "POLISANMALAN",
+        "OROSANMALAN",
+        "CHEF_INFORMERAD",
+        "LOKALPOLIS_INFORMERAD",
+    }
+    assert log.outcomes == {"AKUT_112", "POLISANMALD", "OROSANMALAN_BARN", "VIDAREBEFORDRAD"}
+    assert log.routine_version == "2025.1"
+    assert log.answers == session.recorded
+    assert log.started_at == T0 and log.ended_at == T0 + timedelta(minutes=40)
+
+    other = finished(definition, PROPAGANDA)
+    service.save_case_log(other.case_log(T0 + timedelta(hours=2), notes="Klistermärken på torget."))
+
+    assert [c.id for c in service.case_logs_for_incident(log.incident_id)] == [log.id]
+    assert [c.id for c in service.case_logs("elev")] == [log.id]
+    assert [c.outcomes for c in service.case_logs("klistermärken")] == [{"LAGESBILD_ENDAST"}]
+    assert [c.notes for c in service.case_logs("LAGESBILD")] == ["Klistermärken på torget."]
+    assert len(service.case_logs()) == 2 and service.case_logs("100%") == []
+    assert service.case_log(log.id) == log
+
+
+def test_case_log_with_a_personnummer_is_refused_unless_accepted(service: VaultService) -> None:
+    definition = service.active_routine()
+    session = finished(definition, PROPAGANDA)
+    log = session.case_log(T0 + timedelta(minutes=20), notes="Uppringaren nämnde 811218-9876.")
+    before = service.info().counts["incidents"]
+    with pytest.raises(IdentifiersFound):
+        service.save_case_log(log, incident_from(session, "Klistermärken."))
+    assert service.case_logs() == [] and service.info().counts["incidents"] == before
+    # The incident's own text is guarded as well.
+    with pytest.raises(IdentifiersFound):
+        service.save_case_log(
+            replace(log, notes=""), incident_from(session, "Personen 811218-9876 sågs.")
+        )
+    saved = service.save_case_log(
+        log, incident_from(session, "Klistermärken."), accept_findings=True
+    )
+    assert "811218-9876" in saved.notes
+    entries = [e for e in service.audit_entries() if e.action == "caselog.add"]
+    assert entries and entries[0].detail == "accepted-findings"
+    assert all("811218" not in e.detail for e in service.audit_entries())
+
+
+def test_case_log_must_name_a_kept_version(service: VaultService) -> None:
+    definition = service.active_routine()
+    log = finished(definition, PROPAGANDA).case_log(T0 + timedelta(minutes=5))
+    with pytest.raises(Exception, match="not kept in the vault"):
+        service.save_case_log(replace(log, routine_version="9.9"))
+    with pytest.raises(Exception, match="cannot end before"):
+        service.save_case_log(replace(log, ended_at=T0 - timedelta(minutes=1)))
+
+
+def test_cli_caselog_list_and_show(service: VaultService) -> None:
+    definition = service.active_routine()
+    session = finished(definition, CHILD)
+    saved = service.save_case_log(
+        session.case_log(T0 + timedelta(minutes=30), notes="Samtal från skola."),
+        incident_from(session, "Oro för en elev."),
+    )
+    folder = str(service.vault.folder)
+    service.vault.close()
+    env = {"VBEDESK_PASSPHRASE": PASSPHRASE, "LANG": "en_GB.UTF-8"}
+    listed = run_cli("--vault", folder, "caselog", "list", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert f"incident {saved.incident_id}" in listed.stdout and "1 case logs" in listed.stdout
+    shown = run_cli("--vault", folder, "caselog", "show", str(saved.id), env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert "stockholm-oro-handelse version 2025.1" in shown.stdout
+    assert "N8: POLIS" in shown.stdout and "Samtal från skola." in shown.stdout
+    missing = run_cli("--vault", folder, "caselog", "show", "999", env=env)
+    assert missing.returncode == 3
+    outline = run_cli("--vault", folder, "routine", "show", env=env)
+    assert outline.returncode == 0 and "\nN8 [" in outline.stdout
