@@ -4,7 +4,7 @@
 Creates ``.venv`` beside this file on first use (and again when ``pyproject.toml``
 changes), installs the project with its development tools into it, then:
 
-    python3 run.py             the program on the demo vault (created on first run)
+    python3 run.py             the window on the demo vault (created on first run)
     python3 run.py test [ARGS] the whole test suite, headless (ARGS go to pytest)
     python3 run.py check       ruff, ruff format --check, mypy and the import contracts
     python3 run.py bench [ARGS] the benchmark (benchmarks/bench_vault.py)
@@ -57,7 +57,7 @@ def main(argv: list[str]) -> int:
     if command == "setup":
         return 0
     if command == "app":
-        return _run([str(PYTHON), "-m", "vbedesk", "demo"])
+        return _run([str(PYTHON), "-m", "vbedesk", "demo", "--open"])
     if command == "test":
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONDONTWRITEBYTECODE="1")
         return _run([str(PYTHON), "-m", "pytest", *rest], env=env)

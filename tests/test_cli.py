@@ -307,3 +307,15 @@ def test_demo_command_creates_then_reopens(tmp_path: Path) -> None:
         env={"LANG": "en_GB.UTF-8", "VBEDESK_PASSPHRASE": "my own demo passphrase"},
     )
     assert "my own demo passphrase" in custom.stdout
+
+
+def test_demo_open_without_a_display_prints_the_summary_and_says_why(
+    demo_vault: DemoVault,
+) -> None:
+    env = {k: "" for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["VBEDESK_PASSPHRASE"] = demo_vault.passphrase
+    result = run_cli("--lang", "en", "--vault", str(demo_vault.folder), "demo", "--open", env=env)
+    assert "Passphrase of the demo vault" in result.stdout
+    assert "The window cannot start here (no display)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.returncode != 0

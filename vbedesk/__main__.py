@@ -1,4 +1,4 @@
-"""``python -m vbedesk``: the command line (the desktop window arrives with its own issue)."""
+"""``python -m vbedesk``: the command line; without a command it opens the window."""
 
 from vbedesk.cli import main
 

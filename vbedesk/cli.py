@@ -178,11 +178,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     else:
         service, _recovery = create_demo_vault(folder, passphrase)
         _out(_("Created the demo vault from the 2021 action plan and synthetic incidents."))
-    if getattr(args, "open", False):
-        service.vault.close()
-        _out(_("Opening the window; the passphrase is shown in the unlock dialog."))
-        hint = _("Demo vault with synthetic data. Its passphrase is: {p}").format(p=passphrase)
-        return _run_gui(folder, args, hint=hint)
     try:
         _print_summary(service)
         _out()
@@ -194,6 +189,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
     finally:
         service.vault.close()
+    if getattr(args, "open", False):
+        _out(_("Opening the window; the passphrase is shown in the unlock dialog."))
+        hint = _("Demo vault with synthetic data. Its passphrase is: {p}").format(p=passphrase)
+        return _run_gui(folder, args, hint=hint)
     return EXIT_OK
 
 
@@ -202,11 +201,20 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def _run_gui(folder: Path, args: argparse.Namespace, hint: str = "") -> int:
+    if not _display_available():
+        raise GuiUnavailable(kind=_("no display"))
     try:
         from vbedesk.ui.app import run
     except ImportError as exc:
         raise GuiUnavailable(kind=type(exc).__name__) from None
     return run(folder, language=args.lang, hint=hint)
+
+
+def _display_available() -> bool:
+    """False on a Linux or BSD machine without a display, where Qt would abort the process."""
+    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _demo_dir() -> Path:

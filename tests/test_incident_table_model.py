@@ -1,0 +1,264 @@
+"""The incident table model over real vaults, without any view (a QApplication only)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import PASSPHRASE, DemoVault
+from vbedesk.demo import synthetic_incidents
+from vbedesk.i18n import set_language
+from vbedesk.model import IncidentFilter
+from vbedesk.storage.service import VaultService
+from vbedesk.storage.vault import Vault
+from vbedesk.ui.models.incident_table import ID_ROLE, IncidentTableModel
+
+M = IncidentTableModel
+DISPLAY = Qt.ItemDataRole.DisplayRole
+
+
+@pytest.fixture
+def demo(demo_vault: DemoVault) -> Iterator[VaultService]:
+    vault = Vault.open(demo_vault.folder, passphrase=PASSPHRASE)
+    yield VaultService(vault)
+    if vault.is_open:
+        vault.close()
+
+
+@pytest.fixture
+def thousand(service: VaultService) -> VaultService:
+    """An empty vault filled with 1,000 synthetic incidents through the service."""
+    service.import_incidents(synthetic_incidents(1000, seed=7), source="test")
+    return service
+
+
+def fetch_all(model: IncidentTableModel) -> None:
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+
+
+def cell(model: IncidentTableModel, row: int, column: int, role: int = DISPLAY) -> Any:
+    return model.data(model.index(row, column), role)
+
+
+def test_rows_are_fetched_in_pages_of_200(qtbot: QtBot, thousand: VaultService) -> None:
+    model = M(thousand)
+    assert model.total() == 1000
+    assert model.rowCount() == 0  # nothing is read before a view asks
+    assert model.canFetchMore(QModelIndex())
+    sizes = []
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+        sizes.append(model.rowCount())
+    assert sizes == [200, 400, 600, 800, 1000]
+    assert not model.canFetchMore(QModelIndex())
+    ids = [model.incident_at(r).id for r in range(1000)]  # type: ignore[union-attr]
+    assert len(set(ids)) == 1000
+    # Newest first by default, ties by id descending.
+    dates = [model.incident_at(r).received_on for r in range(1000)]  # type: ignore[union-attr]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_each_column_shows_labels_in_the_current_language(qtbot: QtBot, demo: VaultService) -> None:
+    model = M(demo)
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 80
+    assert model.columnCount() == 6
+    incident = model.incident_at(0)
+    assert incident is not None and incident.id is not None
+    tax = demo.taxonomies
+    assert cell(model, 0, M.COL_ID) == str(incident.id)
+    assert cell(model, 0, M.COL_RECEIVED) == incident.received_on.isoformat()
+    expected_area = tax.areas.label(incident.area, "en") if incident.area else "–"
+    assert cell(model, 0, M.COL_AREA) == expected_area
+    assert cell(model, 0, M.COL_ENVIRONMENT) == tax.environments.label(incident.environment, "en")
+    types = cell(model, 0, M.COL_TYPES)
+    for code in incident.incident_types:
+        assert tax.incident_types.label(code, "en") in types
+    assert cell(model, 0, M.COL_STATUS) == tax.incident_statuses.label(incident.status, "en")
+    assert cell(model, 0, M.COL_STATUS, ID_ROLE) == incident.id
+    assert cell(model, 0, M.COL_STATUS, Qt.ItemDataRole.AccessibleTextRole) == cell(
+        model, 0, M.COL_STATUS
+    )
+    assert cell(model, 0, M.COL_ID, Qt.ItemDataRole.TextAlignmentRole) is not None
+    assert cell(model, 0, M.COL_AREA, Qt.ItemDataRole.DecorationRole) is None
+    assert cell(model, 80, M.COL_ID) is None  # beyond the fetched rows
+
+    set_language("sv")
+    status_sv = tax.incident_statuses.label(incident.status, "sv")
+    assert cell(model, 0, M.COL_STATUS) == status_sv
+    assert cell(model, 0, M.COL_ENVIRONMENT) == tax.environments.label(incident.environment, "sv")
+
+
+def test_header_data(qtbot: QtBot, demo: VaultService) -> None:
+    model = M(demo)
+    horizontal = Qt.Orientation.Horizontal
+    headers = [model.headerData(c, horizontal, DISPLAY) for c in range(model.columnCount())]
+    assert headers == ["No.", "Received", "Area", "Environment", "Types", "Status"]
+    assert model.headerData(0, Qt.Orientation.Vertical, DISPLAY) is None
+    assert model.headerData(6, horizontal, DISPLAY) is None
+    assert model.headerData(0, horizontal, Qt.ItemDataRole.DecorationRole) is None
+
+
+def test_sorting_by_date_both_ways_queries_again(qtbot: QtBot, thousand: VaultService) -> None:
+    model = M(thousand)
+    model.fetchMore(QModelIndex())
+    newest = model.incident_at(0)
+    assert newest is not None
+
+    with qtbot.waitSignal(model.modelReset):
+        model.sort(M.COL_RECEIVED, Qt.SortOrder.AscendingOrder)
+    assert model.rowCount() == 0  # a reset: the first page is read again
+    model.fetchMore(QModelIndex())
+    oldest = model.incident_at(0)
+    assert oldest is not None
+    all_dates = [i.received_on for i in thousand.iter_incidents()]
+    assert oldest.received_on == min(all_dates)
+    assert newest.received_on == max(all_dates)
+    assert model.sort_state() == (M.COL_RECEIVED, Qt.SortOrder.AscendingOrder)
+
+    model.sort(M.COL_RECEIVED, Qt.SortOrder.DescendingOrder)
+    model.fetchMore(QModelIndex())
+    assert model.incident_at(0) == newest
+
+
+def test_sorting_by_id_status_and_ignoring_types(qtbot: QtBot, thousand: VaultService) -> None:
+    model = M(thousand)
+    model.sort(M.COL_ID, Qt.SortOrder.AscendingOrder)
+    fetch_all(model)
+    ids = [model.incident_at(r).id for r in range(model.rowCount())]  # type: ignore[union-attr]
+    assert ids == sorted(ids)  # type: ignore[type-var]
+
+    model.sort(M.COL_STATUS, Qt.SortOrder.DescendingOrder)
+    fetch_all(model)
+    statuses = [model.incident_at(r).status for r in range(1000)]  # type: ignore[union-attr]
+    assert statuses == sorted(statuses, reverse=True)
+
+    with qtbot.assertNotEmitted(model.modelReset):
+        model.sort(M.COL_TYPES, Qt.SortOrder.AscendingOrder)
+    assert model.sort_state() == (M.COL_STATUS, Qt.SortOrder.DescendingOrder)
+    assert model.rowCount() == 1000  # nothing re-read
+
+
+def test_set_filter_by_year_area_and_text(qtbot: QtBot, thousand: VaultService) -> None:
+    every = list(thousand.iter_incidents())
+    model = M(thousand)
+
+    with qtbot.waitSignal(model.total_changed) as signal:
+        model.set_filter(IncidentFilter(year=2021))
+    expected = sum(1 for i in every if i.received_on.year == 2021)
+    assert 0 < expected < 1000
+    assert signal.args == [expected]
+    fetch_all(model)
+    assert model.rowCount() == expected
+    assert {model.incident_at(r).received_on.year for r in range(expected)} == {2021}  # type: ignore[union-attr]
+
+    area = Counter(i.area for i in every if i.area).most_common(1)[0][0]
+    model.set_filter(IncidentFilter(year=2021, area=area))
+    fetch_all(model)
+    assert model.rowCount() == sum(
+        1 for i in every if i.received_on.year == 2021 and i.area == area
+    )
+    assert all(model.incident_at(r).area == area for r in range(model.rowCount()))  # type: ignore[union-attr]
+
+    # Free text through FTS: a word from one description, found by its prefix.
+    word = "ovanligtordxyz"
+    target = every[123]
+    assert target.id is not None
+    thousand.update_incident(
+        type(target)(**{**target.__dict__, "description": f"Text med {word} här."})
+    )
+    model.set_filter(IncidentFilter(text=word[:9]))
+    fetch_all(model)
+    assert model.total() == 1
+    assert model.incident_at(0).id == target.id  # type: ignore[union-attr]
+    assert model.row_of(target.id) == 0
+
+    model.set_filter(IncidentFilter())
+    assert model.total() == 1000
+
+
+# -- 100,000 rows ---------------------------------------------------------------------------
+
+BIG = 100_000
+START = date(2015, 1, 1)
+DAYS = 3650
+MARKER = "raritetsord"
+
+
+def fill_big_vault(service: VaultService) -> None:
+    """100,000 incidents in one transaction of raw SQL; the FTS table follows by trigger."""
+    areas = service.taxonomies.areas.codes()
+    environments = service.taxonomies.environments.codes()
+    types = service.taxonomies.incident_types.codes()
+
+    def case(codes: tuple[str, ...], expr: str) -> str:
+        whens = " ".join(f"WHEN {n} THEN '{code}'" for n, code in enumerate(codes))
+        return f"CASE ({expr}) % {len(codes)} {whens} END"
+
+    day = f"date('{START.isoformat()}', '+' || (i % {DAYS}) || ' days')"
+    with service.vault.raw_connection() as raw:
+        conn: Any = raw
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+            "INSERT INTO incident (received_on, received_year, area, environment, description,"
+            " status, concerns_individual, is_demo, created_at, updated_at) "
+            f"SELECT {day}, CAST(strftime('%Y', {day}) AS INTEGER), {case(areas, 'i')},"
+            f" {case(environments, 'i / 7')},"
+            f" CASE WHEN i % 1000 = 0 THEN 'Klotter med {MARKER} på vägg.'"
+            "  ELSE 'Klistermärken vid en hållplats.' END,"
+            " 'NY', 0, 0, '2026-01-01 00:00:00.000000', '2026-01-01 00:00:00.000000' FROM n",
+            (BIG,),
+        )
+        conn.execute(
+            f"INSERT INTO incident_type (incident_id, code) SELECT id, {case(types, 'id')} "
+            "FROM incident"
+        )
+        conn.execute("COMMIT")
+
+
+def big_expected_year_counts() -> Counter[int]:
+    return Counter((START + timedelta(days=i % DAYS)).year for i in range(1, BIG + 1))
+
+
+def test_a_hundred_thousand_rows_are_never_loaded_at_once(
+    qtbot: QtBot, service: VaultService
+) -> None:
+    fill_big_vault(service)
+    model = M(service)
+    assert model.total() == BIG
+    assert model.rowCount() == 0
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 200
+    assert model.canFetchMore(QModelIndex())
+    last_day = START + timedelta(days=DAYS - 1)
+    assert cell(model, 0, M.COL_RECEIVED) == last_day.isoformat()
+    assert cell(model, 0, M.COL_TYPES)  # the type rows were joined
+
+    model.set_filter(IncidentFilter(year=2019))
+    assert model.total() == big_expected_year_counts()[2019]
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 200
+    assert all(cell(model, r, M.COL_RECEIVED).startswith("2019-") for r in range(200))
+
+    model.set_filter(IncidentFilter(text=MARKER))
+    assert model.total() == BIG // 1000
+    fetch_all(model)
+    assert model.rowCount() == BIG // 1000
+
+    area = service.taxonomies.areas.codes()[0]
+    model.set_filter(IncidentFilter(area=area, year=2019))
+    expected = sum(
+        1
+        for i in range(1, BIG + 1)
+        if i % len(service.taxonomies.areas.codes()) == 0
+        and (START + timedelta(days=i % DAYS)).year == 2019
+    )
+    assert model.total() == expected

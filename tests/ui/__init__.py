@@ -1,0 +1,1 @@
+"""Widget tests with pytest-qt over real vaults."""

@@ -1,0 +1,86 @@
+"""Fixtures for widget tests: real vaults in tmp_path with a fast KDF, an in-memory keyring.
+
+Every test that uses ``qtbot`` is marked ``gui`` here, so ``pytest -m "not gui"`` runs
+the core alone. Nothing boots the whole program automatically: each test builds what it
+needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from tests.conftest import PASSPHRASE, fast_kdf
+from tests.test_secrets import MemoryKeyring
+from vbedesk.storage.bootstrap import create_vault
+from vbedesk.storage.secrets import KeyringStore, backend_name
+from vbedesk.ui.app import keep_none_alive
+
+keep_none_alive()  # PySide6 6.12 on Python 3.11: see its docstring
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "qtbot" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.gui)
+
+
+@dataclass
+class UiVault:
+    folder: Path
+    passphrase: str
+    recovery_key: str
+
+
+@pytest.fixture
+def ui_vault(tmp_path: Path) -> UiVault:
+    """A new (empty) vault on disk, closed, made with the fast test KDF."""
+    folder = tmp_path / "vault"
+    service, recovery = create_vault(folder, PASSPHRASE, kdf=fast_kdf())
+    service.vault.close()
+    return UiVault(folder, PASSPHRASE, recovery)
+
+
+@pytest.fixture
+def memory_store() -> KeyringStore:
+    """A 'secure' keyring that lives in memory (the allow list names its class)."""
+    backend = MemoryKeyring()
+    return KeyringStore(backend, allowed=frozenset({backend_name(backend)}))
+
+
+@pytest.fixture
+def no_keyring() -> KeyringStore:
+    """A computer without a secure keyring."""
+    from keyring.backends import fail
+
+    return KeyringStore(fail.Keyring())
+
+
+@pytest.fixture
+def qsettings(tmp_path: Path) -> Iterator[QSettings]:
+    """QSettings in a file under tmp_path, never the user's own."""
+    settings = QSettings(str(tmp_path / "vbedesk.ini"), QSettings.Format.IniFormat)
+    yield settings
+    settings.sync()
+
+
+class FakeClock:
+    """A wall clock the test moves by hand (seconds since the epoch)."""
+
+    def __init__(self, start: float = 1_700_000_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

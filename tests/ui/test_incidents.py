@@ -1,0 +1,317 @@
+"""The incidents page, the incident form and the guarded text field, driven as a user would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import PASSPHRASE, DemoVault
+from vbedesk.guard import FindingKind
+from vbedesk.model import IncidentFilter
+from vbedesk.storage.service import VaultService
+from vbedesk.storage.vault import Vault
+from vbedesk.ui.dialogs.incident_form import DRAFT_KIND, IncidentFormDialog
+from vbedesk.ui.models.incident_table import IncidentTableModel
+from vbedesk.ui.pages.incidents import IncidentsPage
+from vbedesk.ui.widgets.guarded_text import GuardedTextField
+
+PAGE_SIZE = (1100, 720)
+PNR = "811218-9876"
+
+
+@pytest.fixture
+def demo(demo_vault: DemoVault) -> Iterator[VaultService]:
+    vault = Vault.open(demo_vault.folder, passphrase=PASSPHRASE)
+    yield VaultService(vault)
+    if vault.is_open:
+        vault.close()
+
+
+def _show(qtbot: QtBot, widget: QWidget, size: tuple[int, int] = PAGE_SIZE) -> None:
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+
+
+def _page(qtbot: QtBot, service: VaultService) -> IncidentsPage:
+    page = IncidentsPage(service)
+    _show(qtbot, page)
+    page.refresh()
+    return page
+
+
+def _fill_required(form: IncidentFormDialog) -> None:
+    form.environment.setCurrentIndex(form.environment.findData("HOGER"))
+    item = form.incident_types.item(0)
+    item.setCheckState(Qt.CheckState.Checked)
+    form.area.setCurrentIndex(form.area.findData("VALLINGBY"))
+
+
+def _type_description(qtbot: QtBot, form: IncidentFormDialog, text: str) -> None:
+    """Text goes in as typing would (QTest types ASCII only, so the rest is inserted)."""
+    edit = form.description.edit
+    edit.setFocus()
+    ascii_tail = text[len(text.rstrip("0123456789-. ")) :]
+    edit.insertPlainText(text[: len(text) - len(ascii_tail)])
+    qtbot.keyClicks(edit, ascii_tail)
+
+
+def test_a_personnummer_is_caught_then_removed_saved_and_found(
+    qtbot: QtBot, service: VaultService
+) -> None:
+    page = _page(qtbot, service)
+    assert page.count_label.text() == "0 incidents"
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    form = page.form
+    assert form is not None and form.isVisible()
+    _fill_required(form)
+    _type_description(qtbot, form, f"Klistermärken vid hållplatsen, lämnade av {PNR}")
+
+    # The guard runs by itself shortly after typing stops.
+    qtbot.waitUntil(lambda: bool(form.findings()), timeout=2000)
+    [finding] = form.findings()
+    assert finding.kind == FindingKind.PERSONNUMMER
+    [selection] = form.description.edit.extraSelections()
+    assert selection.cursor.selectedText() == PNR  # the highlight covers exactly the number
+    explanation = form.description.explanation
+    assert explanation.isVisible()
+    assert "personal identity number" in explanation.text()
+    assert f"Line 1, column {finding.column}" in explanation.text()
+    assert PNR not in explanation.text()  # the value is never repeated
+
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert service.count_incidents() == 0
+    assert form.isVisible()
+    assert form.message.isVisible() and "personal identifiers" in form.message.text()
+    assert PNR not in form.message.text()
+    assert form.save_anyway_button.isVisible()
+
+    # Remove the number: the highlight and the explanation go away.
+    form.description.edit.setPlainText("Klistermärken vid hållplatsen.")
+    qtbot.waitUntil(lambda: not form.findings(), timeout=2000)
+    assert form.description.edit.extraSelections() == []
+    assert not explanation.isVisible()
+
+    with qtbot.waitSignal(form.saved) as saved:
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    incident_id = saved.args[0]
+    assert not form.isVisible()
+    stored = service.get_incident(incident_id)
+    assert stored.description == "Klistermärken vid hållplatsen."
+    assert stored.environment == "HOGER" and stored.area == "VALLINGBY"
+    assert service.drafts(DRAFT_KIND) == []
+
+    # In the table, selected, and found by a search.
+    assert page.model.total() == 1
+    assert page.count_label.text() == "1 incident"
+    assert page.selected_id() == incident_id
+    with qtbot.waitSignal(page.model.total_changed, timeout=2000) as found:
+        qtbot.keyClicks(page.search_edit, "hallplats")  # no match: diacritics are kept
+    assert found.args == [0]
+    page.search_edit.clear()
+    with qtbot.waitSignal(page.model.total_changed, timeout=2000) as found:
+        page.search_edit.insert("hållplats")
+    assert found.args == [1]
+    page.model.fetchMore(QModelIndex())
+    assert page.model.incident_at(0).id == incident_id  # type: ignore[union-attr]
+
+
+def test_a_validation_error_is_shown_and_nothing_is_saved(
+    qtbot: QtBot, service: VaultService
+) -> None:
+    page = _page(qtbot, service)
+    form = page.new_incident()
+    assert form is not None
+    form.environment.setCurrentIndex(form.environment.findData("HOGER"))
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.message.isVisible()
+    assert form.message.text() == "The field Types of incident needs at least one code."
+    assert form.isVisible() and not form.save_anyway_button.isVisible()
+    assert service.count_incidents() == 0
+
+    form.incident_types.item(1).setCheckState(Qt.CheckState.Checked)
+    form.environment.setCurrentIndex(0)  # "(choose)"
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.message.text() == "The field Environment is required."
+    assert form.focusWidget() is form.environment
+    assert service.count_incidents() == 0
+
+    form.environment.setCurrentIndex(form.environment.findData("ISLAMISTISK"))
+    form.occurred_on.set_value(form.received_on.date().toPython().replace(year=2020))
+    form.occurred_until.set_value(form.received_on.date().toPython().replace(year=2019))
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert "Occurred until" in form.message.text() and "Occurred on" in form.message.text()
+    assert service.count_incidents() == 0
+
+
+def test_save_anyway_asks_first_and_then_stores_the_text(
+    qtbot: QtBot, service: VaultService
+) -> None:
+    page = _page(qtbot, service)
+    form = page.new_incident()
+    assert form is not None
+    _fill_required(form)
+    form.description.set_text(f"Hot mot anställd, uppgav {PNR}.")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.save_anyway_button.isVisible()
+
+    # "Go back and edit": nothing stored.
+    qtbot.mouseClick(form.save_anyway_button, Qt.MouseButton.LeftButton)
+    box = form.confirm_box
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    box.button(QMessageBox.StandardButton.No).click()
+    assert service.count_incidents() == 0 and form.isVisible()
+
+    qtbot.mouseClick(form.save_anyway_button, Qt.MouseButton.LeftButton)
+    box = form.confirm_box
+    assert isinstance(box, QMessageBox)
+    with qtbot.waitSignal(form.saved) as saved:
+        box.button(QMessageBox.StandardButton.Yes).click()
+    assert PNR in service.get_incident(saved.args[0]).description
+    assert page.model.total() == 1
+
+
+def test_a_warning_is_shown_but_does_not_block(qtbot: QtBot, service: VaultService) -> None:
+    page = _page(qtbot, service)
+    form = page.new_incident()
+    assert form is not None
+    _fill_required(form)
+    form.description.set_text("Affischer på Drottninggatan 12 vid centrum.")
+    [finding] = form.findings()
+    assert not finding.blocking
+    assert "street address" in form.description.explanation.text()
+    assert "does not block" in form.description.explanation.text()
+    with qtbot.waitSignal(form.saved):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert service.count_incidents() == 1
+
+
+def test_highlights_use_qt_positions_beyond_the_bmp(qtbot: QtBot) -> None:
+    field = GuardedTextField("Description")
+    qtbot.addWidget(field)
+    field.set_text(f"Klotter 😀 och {PNR}")
+    [selection] = field.edit.extraSelections()
+    assert selection.cursor.selectedText() == PNR
+    assert "column 15" in field.explanation_text()
+
+
+def test_a_draft_survives_a_lock_and_is_offered_again(qtbot: QtBot, service: VaultService) -> None:
+    folder = service.vault.folder
+    page = _page(qtbot, service)
+    form = page.new_incident()
+    assert form is not None
+    _fill_required(form)
+    text = "Flygblad i trapphuset, oklart vem som delat ut."
+    form.description.edit.insertPlainText(text)
+    assert form.is_dirty()
+    page.save_draft()  # what the main window does before a lock
+    assert not form.is_dirty()
+    [draft] = service.drafts(DRAFT_KIND)
+    assert draft.ref == "new" and draft.payload["description"] == text
+    form.reject()  # the lock closes open dialogs; the draft stays
+    page.close()
+    service.vault.close()
+
+    vault = Vault.open(folder, passphrase=PASSPHRASE)
+    try:
+        reopened = VaultService(vault)
+        page2 = _page(qtbot, reopened)  # refresh() offers the draft
+        box = page2.draft_box
+        assert isinstance(box, QMessageBox) and box.isVisible()
+        assert box.text() == "Resume unsaved incident?"
+        page2.resume_button.click()
+        resumed = page2.form
+        assert resumed is not None and resumed.isVisible()
+        assert resumed.description.text() == text
+        assert resumed.environment.currentData() == "HOGER"
+        assert resumed.area.currentData() == "VALLINGBY"
+        with qtbot.waitSignal(resumed.saved):
+            qtbot.mouseClick(resumed.save_button, Qt.MouseButton.LeftButton)
+        assert reopened.drafts(DRAFT_KIND) == []
+        assert reopened.count_incidents() == 1
+    finally:
+        vault.close()
+
+
+def test_the_form_autosaves_a_draft_after_edits(qtbot: QtBot, service: VaultService) -> None:
+    page = _page(qtbot, service)
+    form = page.new_incident()
+    assert form is not None
+    form.organisation.setText("Nordiska motståndsrörelsen")
+    qtbot.waitUntil(lambda: bool(service.drafts(DRAFT_KIND)), timeout=4000)
+    assert service.drafts(DRAFT_KIND)[0].payload["organisation"] == "Nordiska motståndsrörelsen"
+    qtbot.mouseClick(form.cancel_button, Qt.MouseButton.LeftButton)  # Cancel drops it
+    assert service.drafts(DRAFT_KIND) == []
+    assert page.form is None
+
+
+def test_enter_on_a_row_opens_it_for_editing_and_the_table_updates(
+    qtbot: QtBot, demo: VaultService
+) -> None:
+    page = _page(qtbot, demo)
+    assert page.model.total() == 80
+    assert page.table.verticalHeader().sectionResizeMode(0).name == "Fixed"
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)  # the view fetches the first page
+    assert page.model.rowCount() == 80
+    page.table.setFocus()
+    page.table.selectRow(0)
+    incident = page.model.incident_at(0)
+    assert incident is not None and incident.id is not None
+    assert page.edit_button.isEnabled()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    form = page.form
+    assert form is not None and form.windowTitle() == f"Incident {incident.id}"
+    assert form.description.text() == incident.description
+    assert form.environment.currentData() == incident.environment
+    assert sorted(form.incident_types.codes()) == sorted(incident.incident_types)
+    form.status.setCurrentIndex(form.status.findData("AVSLUTAD"))
+    with qtbot.waitSignal(form.saved):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert demo.get_incident(incident.id).status == "AVSLUTAD"
+    assert page.model.total() == 80
+
+    # Filters from the bar reach the model; the status filter finds the edited one.
+    page.status_combo.setCurrentIndex(page.status_combo.findData("AVSLUTAD"))
+    assert page.model.filter() == IncidentFilter(status="AVSLUTAD")
+    assert page.model.total() == demo.count_incidents(IncidentFilter(status="AVSLUTAD"))
+    page.year_combo.setCurrentIndex(page.year_combo.findData(incident.received_on.year))
+    assert page.model.filter().year == incident.received_on.year
+    page.model.fetchMore(QModelIndex())
+    assert page.model.row_of(incident.id) is not None
+
+    # The types column cannot be sorted: the indicator goes back to the real order.
+    header = page.table.horizontalHeader()
+    header.setSortIndicator(IncidentTableModel.COL_TYPES, Qt.SortOrder.AscendingOrder)
+    assert header.sortIndicatorSection() == IncidentTableModel.COL_RECEIVED
+
+
+def test_screenshots(qtbot: QtBot, demo: VaultService, screenshot_dir: Path) -> None:
+    page = _page(qtbot, demo)
+    qtbot.wait(50)
+    assert page.grab().save(str(screenshot_dir / "main-incidents.png"))
+
+    page.table.selectRow(2)
+    form = page.edit_selected()
+    assert form is not None
+    qtbot.waitExposed(form)
+    qtbot.wait(50)
+    assert form.grab().save(str(screenshot_dir / "incident-form.png"))
+    form.reject()
+
+    form = page.new_incident()
+    assert form is not None
+    qtbot.waitExposed(form)
+    _fill_required(form)
+    form.description.set_text(
+        f"Klistermärken vid busshållplatsen.\nEn förälder uppgav {PNR} som kontakt."
+    )
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(50)
+    assert form.grab().save(str(screenshot_dir / "incident-form-finding.png"))
+    form.cancel()

@@ -1,0 +1,1 @@
+"""Dialogs of the program (GUI thread): opened with ``open()``/``show()``, results as signals."""

@@ -1,0 +1,1 @@
+"""Qt table models over immutable rows from the service (GUI thread)."""

@@ -1,0 +1,194 @@
+"""The incident list as a lazily fetched table model, filtered and sorted in SQL (GUI thread).
+
+Rows are immutable ``Incident`` objects fetched in pages of 200 from
+``VaultService.list_incidents``; the row count comes from ``count_incidents``. Nothing
+ever loads the whole table, so 100,000 incidents stay as fluid as 80 (design.md, "Big
+tables in Qt"). The service calls are short indexed reads run on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from vbedesk.i18n import _, language
+from vbedesk.model import Incident, IncidentFilter
+from vbedesk.storage.service import VaultService
+
+Index = QModelIndex | QPersistentModelIndex
+DISPLAY = Qt.ItemDataRole.DisplayRole
+ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
+#: The incident id of a row (int), for any column.
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class IncidentTableModel(QAbstractTableModel):
+    """Händelser: one row per incident matching the filter, newest first by default."""
+
+    COL_ID, COL_RECEIVED, COL_AREA, COL_ENVIRONMENT, COL_TYPES, COL_STATUS = range(6)
+    COLUMN_COUNT = 6
+    PAGE_SIZE = 200
+    #: The service's sort key per sortable column; other columns ignore a sort request.
+    SORT_KEYS: ClassVar[dict[int, str]] = {
+        COL_ID: "id",
+        COL_RECEIVED: "received_on",
+        COL_AREA: "area",
+        COL_ENVIRONMENT: "environment",
+        COL_STATUS: "status",
+    }
+
+    #: The number of incidents matching the filter, after every reset.
+    total_changed = Signal(int)
+
+    def __init__(self, service: VaultService, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self._filter = IncidentFilter()
+        self._sort_column = self.COL_RECEIVED
+        self._descending = True
+        self._rows: list[Incident] = []
+        self._total = 0
+        self.reload()
+
+    # -- state -------------------------------------------------------------------------
+    def filter(self) -> IncidentFilter:
+        return self._filter
+
+    def sort_state(self) -> tuple[int, Qt.SortOrder]:
+        order = Qt.SortOrder.DescendingOrder if self._descending else Qt.SortOrder.AscendingOrder
+        return self._sort_column, order
+
+    def total(self) -> int:
+        """How many incidents match the filter (fetched or not)."""
+        return self._total
+
+    def loaded(self) -> int:
+        return len(self._rows)
+
+    def incident_at(self, row: int) -> Incident | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, incident_id: int) -> int | None:
+        """The row of ``incident_id`` among the rows fetched so far."""
+        for row, incident in enumerate(self._rows):
+            if incident.id == incident_id:
+                return row
+        return None
+
+    def set_filter(self, flt: IncidentFilter) -> None:
+        """Show the incidents matching ``flt``: a reset, then pages fetched on demand."""
+        self._filter = flt
+        self.reload()
+
+    def reload(self) -> None:
+        """Forget the fetched rows and count again (after a save, or when a page is shown)."""
+        self.beginResetModel()
+        self._rows = []
+        self._total = self.service.count_incidents(self._filter)
+        self.endResetModel()
+        self.total_changed.emit(self._total)
+
+    def clear(self) -> None:
+        """Drop every row (before a lock: no vault data stays in memory)."""
+        self.beginResetModel()
+        self._rows = []
+        self._total = 0
+        self.endResetModel()
+
+    # -- lazy fetching -----------------------------------------------------------------
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or len(self._rows) >= self._total:
+            return
+        sort = self.SORT_KEYS[self._sort_column]
+        page = self.service.list_incidents(
+            self._filter,
+            sort=sort,
+            descending=self._descending,
+            offset=len(self._rows),
+            limit=self.PAGE_SIZE,
+        )
+        if not page:
+            # Fewer rows than counted (deleted meanwhile): stop asking.
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        self._rows.extend(page)
+        self.endInsertRows()
+
+    # -- the table ---------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.COLUMN_COUNT
+
+    def headers(self) -> tuple[str, ...]:
+        return (_("No."), _("Received"), _("Area"), _("Environment"), _("Types"), _("Status"))
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.COLUMN_COUNT:
+            return None
+        if role in (DISPLAY, ACCESSIBLE, Qt.ItemDataRole.ToolTipRole):
+            return self.headers()[section]
+        return None
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        incident = self._rows[index.row()]
+        column = index.column()
+        if role == ID_ROLE:
+            return incident.id
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_ID:
+            return int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+        if role in (DISPLAY, ACCESSIBLE) or (
+            # Labels may be cut in a narrow column: the tooltip shows them whole.
+            role == Qt.ItemDataRole.ToolTipRole
+            and column in (self.COL_AREA, self.COL_ENVIRONMENT, self.COL_TYPES)
+        ):
+            return self.text(incident, column)
+        return None
+
+    def text(self, incident: Incident, column: int) -> str | None:
+        """What ``column`` shows for ``incident``: codes as labels in the current language."""
+        tax = self.service.taxonomies
+        lang = language()
+        if column == self.COL_ID:
+            return str(incident.id)
+        if column == self.COL_RECEIVED:
+            return incident.received_on.isoformat()
+        if column == self.COL_AREA:
+            return tax.areas.label(incident.area, lang) if incident.area else "–"
+        if column == self.COL_ENVIRONMENT:
+            return tax.environments.label(incident.environment, lang)
+        if column == self.COL_TYPES:
+            labels = sorted(tax.incident_types.label(c, lang) for c in incident.incident_types)
+            return ", ".join(labels)
+        if column == self.COL_STATUS:
+            return tax.incident_statuses.label(incident.status, lang)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort in SQL by a sortable column (the rows are fetched again from the top)."""
+        if column not in self.SORT_KEYS:
+            return
+        self._sort_column = column
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()

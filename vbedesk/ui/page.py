@@ -1,0 +1,33 @@
+"""The contract of a main-window page (GUI thread).
+
+A page is built with the open vault's service and shows its data. Locking destroys the
+main window with every page in it, so no page keeps vault data after a lock; before
+that, ``save_draft`` lets a page with unsaved input keep it as an encrypted draft.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from vbedesk.storage.service import VaultService
+
+
+class Page(QWidget):
+    """Base of the pages in the main window's navigation."""
+
+    #: Stable id (used for navigation and in tests); never shown.
+    page_id = "page"
+
+    def __init__(self, service: VaultService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+
+    def title(self) -> str:
+        """The translated name in the navigation."""
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Reload what the page shows from the service (called when the page is shown)."""
+
+    def save_draft(self) -> None:
+        """Keep unsaved input as an encrypted draft before a lock (default: nothing)."""

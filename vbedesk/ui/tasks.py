@@ -1,0 +1,168 @@
+"""Background work: run a callable on one worker thread, deliver its outcome on the GUI thread.
+
+``run_task`` is called on the GUI thread; the callable runs on a ``QThreadPool`` with a
+single thread (the vault has one connection, so database work never runs in parallel);
+``on_done``/``on_error`` are called back on the GUI thread through queued signals.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from vbedesk.i18n import _
+
+log = logging.getLogger(__name__)
+
+#: A job that takes longer than this shows its progress dialog (style.md §4).
+PROGRESS_DELAY_MS = 600
+
+_pool: QThreadPool | None = None
+_running: set[Task] = set()
+
+
+def pool() -> QThreadPool:
+    """The one worker thread of the program (created on first use)."""
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool()
+        _pool.setMaxThreadCount(1)
+        _pool.setExpiryTimeout(-1)
+    return _pool
+
+
+def wait_for_tasks(msecs: int = 10_000) -> bool:
+    """Wait until no background job runs (before the vault is closed); False on timeout."""
+    return pool().waitForDone(msecs)
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, fn: Callable[[], Any], signals: _Signals) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._fn = fn
+        self._signals = signals
+
+    def run(self) -> None:  # worker thread
+        try:
+            result = self._fn()
+        except BaseException as exc:  # delivered to the GUI thread, never lost
+            self._signals.failed.emit(exc)
+        else:
+            self._signals.done.emit(result)
+
+
+class Task(QObject):
+    """One running job; lives on the GUI thread, so its slots run there."""
+
+    finished = Signal()
+
+    def __init__(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+        parent: QWidget | None,
+        progress_text: str | None,
+        on_dropped: Callable[[Any], None] | None = None,
+    ) -> None:
+        # No Qt parent: the task outlives a closed dialog and drops the outcome itself.
+        super().__init__(None)
+        self._on_dropped = on_dropped
+        self._on_done = on_done
+        self._on_error = on_error
+        self._parent_widget = parent
+        self._progress: QProgressDialog | None = None
+        self._progress_text = progress_text
+        self.is_finished = False
+        self._signals = _Signals()
+        self._signals.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
+        self._signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
+        self._runnable = _Runnable(fn, self._signals)
+        if progress_text is not None:
+            QTimer.singleShot(PROGRESS_DELAY_MS, self, self._show_progress)
+
+    def start(self) -> None:
+        _running.add(self)
+        pool().start(self._runnable)
+
+    def _parent_gone(self) -> bool:
+        return self._parent_widget is not None and not shiboken6.isValid(self._parent_widget)
+
+    def _show_progress(self) -> None:
+        if self.is_finished or self._parent_gone():
+            return
+        dialog = QProgressDialog(self._parent_widget)
+        dialog.setWindowTitle(_("Please wait"))
+        dialog.setLabelText(self._progress_text or _("Working…"))
+        dialog.setRange(0, 0)  # busy: the core reports no steps for this job
+        dialog.setCancelButton(None)
+        dialog.setAccessibleName(_("Progress"))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.open()
+        self._progress = dialog
+
+    def _finish(self) -> None:
+        self.is_finished = True
+        _running.discard(self)
+        if self._progress is not None:
+            self._progress.close()
+            self._progress.deleteLater()
+            self._progress = None
+        self.finished.emit()
+
+    @Slot(object)
+    def _done(self, result: object) -> None:
+        self._finish()
+        if self._parent_gone():
+            if self._on_dropped is not None:
+                self._on_dropped(result)
+            return
+        if self._on_done is not None:
+            self._on_done(result)
+
+    @Slot(object)
+    def _failed(self, exc: object) -> None:
+        self._finish()
+        assert isinstance(exc, BaseException)
+        if self._parent_gone():
+            return
+        if self._on_error is not None:
+            self._on_error(exc)
+        else:
+            from vbedesk.ui.messages import show_error
+
+            log.error("background job failed (%s)", type(exc).__name__)
+            show_error(self._parent_widget, exc)
+
+
+def run_task(
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+    parent: QWidget | None = None,
+    *,
+    progress_text: str | None = None,
+    on_dropped: Callable[[Any], None] | None = None,
+) -> Task:
+    """Run ``fn()`` on the worker thread; call ``on_done(result)`` or ``on_error(exc)`` here.
+
+    Without ``on_error`` an error is shown in the one error dialog. With ``progress_text``
+    a busy dialog appears when the job is still running after ``PROGRESS_DELAY_MS``.
+    When ``parent`` is destroyed first, the outcome goes to ``on_dropped`` (for example to
+    close a vault nobody waits for any more) and errors are dropped.
+    """
+    task = Task(fn, on_done, on_error, parent, progress_text, on_dropped)
+    task.start()
+    return task
