@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -180,3 +181,75 @@ def test_cli_caselog_list_and_show(service: VaultService) -> None:
     assert missing.returncode == 3
     outline = run_cli("--vault", folder, "routine", "show", env=env)
     assert outline.returncode == 0 and "\nN8 [" in outline.stdout
+
+
+def test_case_log_report_names_the_version_steps_outcomes_and_notes(
+    service: VaultService,
+) -> None:
+    import io
+
+    import pypdf
+
+    from vbedesk.reports.catalog import Kind, Request, build
+
+    definition = service.active_routine()
+    session = finished(definition, CHILD)
+    session.notes = "Rektorn ringde; polisen är kontaktad och socialtjänsten underrättad."
+    log = service.save_case_log(
+        session.case_log(T0 + timedelta(minutes=12)), incident_from(session, "Oro för en elev.")
+    )
+    assert log.id is not None
+    out = build(service, Request(Kind.CASELOG, item_id=log.id), created=date(2025, 3, 5))
+    assert out.file_kind == "pdf" and out.filename == f"samtalslogg-{log.id}.pdf"
+    reader = pypdf.PdfReader(io.BytesIO(out.data))
+    text = " ".join((page.extract_text() or "") for page in reader.pages)
+    flat = " ".join(text.replace("-\n", "-").split())
+    assert "stockholm-oro-handelse" in flat and "2025.1" in flat
+    assert "12:00" in flat  # the duration, min:s
+    first = definition.step(log.answers[0].step).text.get("en")  # the tests speak English
+    assert " ".join(first.split())[:40] in flat
+    for code in log.outcomes:
+        assert " ".join(definition.outcome_label(code, "en").split()) in flat
+    assert "socialtjänsten underrättad" in flat
+    assert "verifiera mot stadens rutin" in flat  # the provenance line
+    assert reader.metadata is not None and "Rektorn" not in str(reader.metadata)
+
+
+def test_case_log_report_from_the_command_line(tmp_path: Path, service: VaultService) -> None:
+    definition = service.active_routine()
+    log = service.save_case_log(
+        finished(definition, PROPAGANDA).case_log(T0 + timedelta(minutes=5))
+    )
+    folder = service.vault.folder
+    service.vault.close()
+    env = {"VBEDESK_PASSPHRASE": PASSPHRASE}
+    out = tmp_path / "logg.pdf"
+    result = run_cli(
+        "--lang",
+        "en",
+        "--vault",
+        str(folder),
+        "report",
+        "caselog",
+        str(log.id),
+        "--out",
+        str(out),
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+    missing = run_cli(
+        "--lang",
+        "en",
+        "--vault",
+        str(folder),
+        "report",
+        "caselog",
+        "999",
+        "--out",
+        str(tmp_path / "none.pdf"),
+        env=env,
+    )
+    assert missing.returncode == 3
+    assert "No case log with id 999." in missing.stderr
+    assert not (tmp_path / "none.pdf").exists()

@@ -322,3 +322,39 @@ def test_a_followup_comment_with_a_phone_number_is_held_back(demo_vault: DemoVau
         assert svc.followups(activity.id or 0) == []
         svc.add_followup(followup, accept_findings=True)
         assert len(svc.followups(activity.id or 0)) == 1
+
+
+def test_threads_share_the_one_connection_one_unit_of_work_at_a_time(
+    service: VaultService,
+) -> None:
+    """A worker thread writing while another reads: every save lands, no read fails.
+
+    The engine has one connection; without the vault's lock a read on one thread would
+    run inside, or roll back, the other thread's open write transaction.
+    """
+    import threading
+
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def reader() -> None:
+        try:
+            while not stop.is_set():
+                service.list_incident_rows(limit=50)
+                service.count_incidents()
+                service.year_counts(2021)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    try:
+        saved = [service.add_incident(_incident()).incident.id for _ in range(40)]
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert errors == []
+    assert service.count_incidents() == 40
+    assert sorted(row.id for row in service.list_incident_rows(limit=100)) == sorted(saved)

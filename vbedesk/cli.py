@@ -235,6 +235,8 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     service = _open_service(args)
     try:
+        if args.accept_old_copy and service.accept_old_copy():
+            _out(_("The older copy is accepted as the vault from now on."))
         report = service.check()
     finally:
         service.vault.close()
@@ -248,8 +250,29 @@ def cmd_check(args: argparse.Namespace) -> int:
         _out(_("Audit log: {n} rows, chain intact").format(n=report.audit_rows))
     else:
         _out(_("Audit log: chain broken at row {row}").format(row=report.audit_first_broken))
+    if report.rollback is not None:
+        _out(
+            _(
+                "Generation: the database is older than the last session ({found} < {expected}),"
+                " found {when}: an old copy has been put back."
+            ).format(
+                found=report.rollback.found,
+                expected=report.rollback.expected,
+                when=report.rollback.detected_at,
+            )
+        )
+    else:
+        _out(_("Generation: as recorded in the key file"))
     if report.ok:
         return EXIT_OK
+    if report.rollback is not None and not report.integrity and report.audit_first_broken is None:
+        _err(
+            _(
+                "The vault is an older copy than the one last used. If that is intended, run"
+                " 'vbedesk check --accept-old-copy'; otherwise find the newer copy."
+            )
+        )
+        return EXIT_CRYPTO
     _err(_("The vault failed its checks; restore from a backup and keep this copy."))
     return EXIT_CRYPTO
 
@@ -472,13 +495,10 @@ def _print_manifest(manifest) -> None:  # type: ignore[no-untyped-def]
 
 
 def cmd_backup_create(args: argparse.Namespace) -> int:
-    from vbedesk.storage.backup import create_backup
-
     service = _open_service(args)
     try:
         passphrase = _backup_passphrase(args, confirm=True)
-        manifest = create_backup(service.vault, Path(args.out), passphrase)
-        service.record_event("backup.create", "backup", Path(args.out).name[:60])
+        manifest = service.create_backup(Path(args.out).expanduser(), passphrase)
     finally:
         service.vault.close()
     _out(_("Backup written and verified: {path}").format(path=args.out))
@@ -519,9 +539,25 @@ def cmd_backup_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_selftest(args: argparse.Namespace) -> int:
+    """Check this installation on a throwaway vault (``vbedesk.selftest``); 1 on any failure."""
+    from vbedesk import selftest
+
+    if not _display_available():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # the window step needs no screen
+    _out(_("VBE Desk {version}: self-test").format(version=__version__))
+    outcomes = selftest.run(sys.stdout)
+    failed = sum(not o.ok for o in outcomes)
+    if failed:
+        _err(_("Self-test failed: {n} of {total} steps.").format(n=failed, total=len(outcomes)))
+        return EXIT_UNEXPECTED
+    _out(_("Self-test passed: all {total} steps.").format(total=len(outcomes)))
+    return EXIT_OK
+
+
 # -- reports and exports -------------------------------------------------------------------
 def _write_out(service, path: Path, data: bytes, kind: str, title: str, args) -> None:  # type: ignore[no-untyped-def]
-    """Write ``data`` atomically beside ``path`` (never over a file) and register it."""
+    """Write ``data`` to the new file ``path`` and register it (the service writes it)."""
     if path.exists():
         raise InputRefused(
             N_("The file {path} already exists; choose another name."), path=str(path)
@@ -533,33 +569,24 @@ def _write_out(service, path: Path, data: bytes, kind: str, title: str, args) ->
             path=path
         )
     )
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            raise InputRefused(
-                N_("The file {path} already exists; choose another name."), path=str(path)
-            )
-        tmp.replace(path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    try:
-        service.record_disclosure(
-            kind,
-            title,
-            str(path.resolve()),
-            recipient=args.recipient or "",
-            purpose=args.purpose or "",
-        )
-    except BaseException:
-        path.unlink(missing_ok=True)  # an unregistered disclosure must not stay behind
-        raise
+    service.write_disclosure(
+        path, data, kind, title, recipient=args.recipient or "", purpose=args.purpose or ""
+    )
     _out(_("Written: {path}").format(path=path))
+
+
+def _write_output(service, args: argparse.Namespace, request) -> int:  # type: ignore[no-untyped-def]
+    """Build ``request`` (``vbedesk.reports.catalog``, as the program does) and write it out."""
+    from datetime import date
+
+    from vbedesk.reports.catalog import build
+
+    try:
+        output = build(service, request, created=date.today())
+        _write_out(service, _out_path(args), output.data, output.file_kind, output.title, args)
+    finally:
+        service.vault.close()
+    return EXIT_OK
 
 
 def _out_path(args: argparse.Namespace) -> Path:
@@ -567,126 +594,42 @@ def _out_path(args: argparse.Namespace) -> Path:
 
 
 def cmd_report_followup(args: argparse.Namespace) -> int:
-    from datetime import date
-
     from vbedesk.model import Period
-    from vbedesk.reports.followup import (
-        ActivityLine,
-        FollowUpReportData,
-        SectionLines,
-        build_followup_report,
-    )
+    from vbedesk.reports.catalog import Kind, Request
 
     period = Period.parse(args.period)
-    service = _open_service(args)
-    try:
-        plan = next((p for p in service.plans() if p.year == period.year), None)
-        if plan is None or plan.id is None:
-            raise InputRefused(N_("There is no action plan for {year}."), year=period.year)
-        sections = []
-        for section in service.sections(plan.id):
-            assert section.id is not None
-            lines = []
-            for act in service.activities(section.id):
-                assert act.id is not None
-                found = service.followups(act.id, period)
-                lines.append(ActivityLine(act, found[-1] if found else None))
-            sections.append(SectionLines(section, lines))
-        settings = service.settings()
-        data = build_followup_report(
-            FollowUpReportData(plan, period, sections),
-            service.taxonomies.activity_statuses,
-            district=settings.district,
-            created=date.today(),
-        )
-        title = _("Follow-up of the action plan") + f" {period}"
-        _write_out(service, _out_path(args), data, "pdf", title, args)
-    finally:
-        service.vault.close()
-    return EXIT_OK
+    return _write_output(_open_service(args), args, Request(Kind.FOLLOWUP, period=period))
 
 
 def cmd_report_lagesbild(args: argparse.Namespace) -> int:
-    from datetime import date
+    from vbedesk.reports.catalog import Kind, Request
 
-    from vbedesk.reports.lagesbild import build_lagesbild_report
-
-    service = _open_service(args)
-    try:
-        settings = service.settings()
-        data = build_lagesbild_report(
-            service.situation(args.year),
-            service.analysis(args.year),
-            service.taxonomies,
-            threshold=settings.small_cell_threshold,
-            district=settings.district,
-            created=date.today(),
-        )
-        title = _("Situation report (lägesbild)") + f" {args.year}"
-        _write_out(service, _out_path(args), data, "pdf", title, args)
-    finally:
-        service.vault.close()
-    return EXIT_OK
+    return _write_output(_open_service(args), args, Request(Kind.LAGESBILD, year=args.year))
 
 
 def cmd_report_training(args: argparse.Namespace) -> int:
-    from datetime import date
+    from vbedesk.reports.catalog import Kind, Request
 
-    from vbedesk.reports.training import build_training_report
-
-    service = _open_service(args)
-    try:
-        data = build_training_report(
-            service.units(),
-            service.courses(),
-            service.training_counts(latest_only=True),
-            district=service.settings().district,
-            created=date.today(),
-        )
-        _write_out(service, _out_path(args), data, "pdf", _("Training status"), args)
-    finally:
-        service.vault.close()
-    return EXIT_OK
+    return _write_output(_open_service(args), args, Request(Kind.TRAINING))
 
 
 def cmd_report_incident(args: argparse.Namespace) -> int:
-    from datetime import date
+    from vbedesk.reports.catalog import Kind, Request
 
-    from vbedesk.reports.incident import build_incident_report
+    return _write_output(_open_service(args), args, Request(Kind.INCIDENT, item_id=args.id))
 
-    service = _open_service(args)
-    try:
-        incident = service.get_incident(args.id)
-        data = build_incident_report(
-            incident, service.taxonomies, district=service.settings().district, created=date.today()
-        )
-        title = _("Incident {id}").format(id=args.id)
-        _write_out(service, _out_path(args), data, "pdf", title, args)
-    finally:
-        service.vault.close()
-    return EXIT_OK
+
+def cmd_report_caselog(args: argparse.Namespace) -> int:
+    from vbedesk.reports.catalog import Kind, Request
+
+    return _write_output(_open_service(args), args, Request(Kind.CASELOG, item_id=args.id))
 
 
 def cmd_export_statistics(args: argparse.Namespace) -> int:
-    from datetime import date
+    from vbedesk.reports.catalog import Kind, Request
 
-    from vbedesk.reports.xlsx import build_statistics_workbook
-
-    service = _open_service(args)
-    try:
-        settings = service.settings()
-        data = build_statistics_workbook(
-            service.situation(args.year),
-            service.taxonomies,
-            threshold=settings.small_cell_threshold,
-            district=settings.district,
-            created=date.today(),
-        )
-        title = _("Situation report (lägesbild)") + f" {args.year} (xlsx)"
-        _write_out(service, _out_path(args), data, "xlsx", title, args)
-    finally:
-        service.vault.close()
-    return EXIT_OK
+    request = Request(Kind.STATISTICS_XLSX, year=args.year)
+    return _write_output(_open_service(args), args, request)
 
 
 # -- the routine and case logs -------------------------------------------------------------
@@ -797,29 +740,10 @@ def cmd_caselog_show(args: argparse.Namespace) -> int:
 # -- the form loop and the follow-up export ------------------------------------------------
 def cmd_form_blank(args: argparse.Namespace) -> int:
     """The blank fillable form for the units; recorded as a disclosure like every PDF."""
-    from vbedesk.reports.form import build_blank_form
+    from vbedesk.reports.catalog import Kind, Request
 
-    service = _open_service(args)
-    try:
-        data = build_blank_form(
-            service.taxonomies, args.form_lang, district=service.settings().district
-        )
-        title = _("Blank form for unidentified information")
-        _write_out(service, _out_path(args), data, "pdf", title, args)
-    finally:
-        service.vault.close()
-    return EXIT_OK
-
-
-def _read_form_file(path: Path) -> bytes | None:
-    """At most one byte over the form limit (the reader refuses it); ``None`` if unreadable."""
-    from vbedesk.formimport import MAX_FORM_BYTES
-
-    try:
-        with path.open("rb") as fh:
-            return fh.read(MAX_FORM_BYTES + 1)
-    except OSError:
-        return None
+    request = Request(Kind.BLANK_FORM, form_language=args.form_lang)
+    return _write_output(_open_service(args), args, request)
 
 
 def _form_outcome_line(result) -> tuple[str, bool]:  # type: ignore[no-untyped-def]
@@ -843,7 +767,7 @@ def _form_outcome_line(result) -> tuple[str, bool]:  # type: ignore[no-untyped-d
 
 def cmd_form_import(args: argparse.Namespace) -> int:
     """Import filled-in forms, one line per file; exit 3 when any needs review or is rejected."""
-    from vbedesk.formimport import Rejected
+    from vbedesk.formimport import Rejected, read_form_file
     from vbedesk.reports.form import read_filled_form
 
     service = _open_service(args)
@@ -851,7 +775,7 @@ def cmd_form_import(args: argparse.Namespace) -> int:
     try:
         for source in args.files:
             path = Path(source).expanduser()
-            data = _read_form_file(path)
+            data = read_form_file(path)
             if data is None:
                 result: object = Rejected(path.name, "unreadable")
             else:
@@ -871,38 +795,13 @@ def cmd_form_import(args: argparse.Namespace) -> int:
 
 def cmd_export_followup(args: argparse.Namespace) -> int:
     """The plan's follow-up for a period as a spreadsheet (``.xlsx``) or CSV (``.csv``)."""
-    from datetime import date
-
     from vbedesk.model import Period
-    from vbedesk.reports.followup import ActivityLine, FollowUpReportData, SectionLines
-    from vbedesk.reports.followup_xlsx import build_followup_csv, build_followup_workbook
+    from vbedesk.reports.catalog import Kind, Request
 
     period = Period.parse(args.period)
-    out = _out_path(args)
-    as_csv = out.suffix.lower() == ".csv"
-    service = _open_service(args)
-    try:
-        plan = next((p for p in service.plans() if p.year == period.year), None)
-        if plan is None:
-            raise InputRefused(N_("There is no action plan for {year}."), year=period.year)
-        sections = [
-            SectionLines(section, [ActivityLine(act, fu) for act, fu in lines])
-            for section, lines in service.followup_rows(period)
-        ]
-        report = FollowUpReportData(plan, period, sections)
-        statuses = service.taxonomies.activity_statuses
-        if as_csv:
-            data = build_followup_csv(report, statuses)
-        else:
-            data = build_followup_workbook(
-                report, statuses, district=service.settings().district, created=date.today()
-            )
-        kind = "csv" if as_csv else "xlsx"
-        title = _("Follow-up of the action plan") + f" {period} ({kind})"
-        _write_out(service, out, data, kind, title, args)
-    finally:
-        service.vault.close()
-    return EXIT_OK
+    as_csv = _out_path(args).suffix.lower() == ".csv"
+    kind = Kind.FOLLOWUP_CSV if as_csv else Kind.FOLLOWUP_XLSX
+    return _write_output(_open_service(args), args, Request(kind, period=period))
 
 
 # -- parser --------------------------------------------------------------------------------
@@ -927,7 +826,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo_p.set_defaults(func=cmd_demo)
     sub.add_parser("info", help=_("show a summary of the vault")).set_defaults(func=cmd_info)
-    sub.add_parser("check", help=_("run the integrity checks")).set_defaults(func=cmd_check)
+    check_p = sub.add_parser("check", help=_("run the integrity checks"))
+    check_p.add_argument(
+        "--accept-old-copy",
+        action="store_true",
+        help=_("keep working with a database found older than the last session"),
+    )
+    check_p.set_defaults(func=cmd_check)
     pp = sub.add_parser("passphrase", help=_("change the passphrase"))
     pp.add_argument(
         "--recovery-key", action="store_true", help=_("open with the recovery key instead")
@@ -976,6 +881,10 @@ def build_parser() -> argparse.ArgumentParser:
     ri.add_argument("id", type=int)
     _disclosure_args(ri)
     ri.set_defaults(func=cmd_report_incident)
+    rc = rsub.add_parser("caselog", help=_("one case log of a call"))
+    rc.add_argument("id", type=int)
+    _disclosure_args(rc)
+    rc.set_defaults(func=cmd_report_caselog)
     exp = sub.add_parser("export", help=_("export data (leaves the encryption)"))
     esub = exp.add_subparsers(dest="export", required=True, parser_class=_Parser)
     es = esub.add_parser("statistics", help=_("the lägesbild tables as a spreadsheet"))
@@ -1023,6 +932,9 @@ def build_parser() -> argparse.ArgumentParser:
     _disclosure_args(ef)
     ef.set_defaults(func=cmd_export_followup)
 
+    sub.add_parser(
+        "selftest", help=_("check this installation on a throwaway vault, step by step")
+    ).set_defaults(func=cmd_selftest)
     scan = sub.add_parser("scan-text", help=_("look for personal identifiers in a text"))
     scan.add_argument("file", nargs="?", default="-")
     scan.set_defaults(func=cmd_scan_text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-KINDS: tuple[str, ...] = ("pdf", "xlsx", "backup", "csv", "json")
+KINDS: tuple[str, ...] = ("pdf", "xlsx", "backup", "csv", "json", "print")
 
 
 @dataclass(frozen=True)

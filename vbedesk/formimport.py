@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 from vbedesk.errors import InputRefused
 from vbedesk.guard import Finding
@@ -31,6 +32,19 @@ REJECTION_MESSAGES: dict[str, str] = {
 }
 
 FindingsByField = tuple[tuple[str, Finding], ...]
+
+
+def read_form_file(path: Path) -> bytes | None:
+    """At most one byte over the form limit (the reader refuses it); ``None`` if unreadable.
+
+    A folder, a missing file or one without permission is unreadable; a huge file is never
+    read whole.
+    """
+    try:
+        with path.open("rb") as fh:
+            return fh.read(MAX_FORM_BYTES + 1)
+    except OSError:
+        return None
 
 
 def content_hash(data: bytes) -> str:
@@ -99,6 +113,16 @@ class NeedsReview:
 
 
 @dataclass(frozen=True)
+class Ready:
+    """A dry run's answer: the form is valid and would be imported as it is; nothing saved."""
+
+    filename: str
+    sha256: str
+    incident: Incident
+    findings: FindingsByField = ()
+
+
+@dataclass(frozen=True)
 class Skipped:
     """The same file (by content hash) was imported before."""
 
@@ -108,7 +132,7 @@ class Skipped:
     imported_at: datetime
 
 
-FormImportResult = Imported | NeedsReview | Rejected | Skipped
+FormImportResult = Imported | NeedsReview | Ready | Rejected | Skipped
 
 
 def incident_from_reading(

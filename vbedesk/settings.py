@@ -31,6 +31,8 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("t1_end", str, "04-30", N_("End of period T1 (MM-DD)")),
     SettingSpec("t2_end", str, "08-31", N_("End of period T2 (MM-DD)")),
     SettingSpec("backup_generations", int, 10, N_("Automatic backups to keep"), 1, 100),
+    SettingSpec("backup_folder", str, "", N_("Backup folder")),
+    SettingSpec("auto_backup", bool, False, N_("Automatic backup when the program closes")),
 )
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
 
@@ -45,6 +47,9 @@ class Settings:
     t1_end: str = "04-30"
     t2_end: str = "08-31"
     backup_generations: int = 10
+    #: Empty: the default folder beside the vault (``storage.backup.default_backup_dir``).
+    backup_folder: str = ""
+    auto_backup: bool = False
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> Settings:
@@ -58,10 +63,14 @@ def validate_setting(key: str, value: object) -> Any:
     if spec is None:
         raise InputRefused(N_("Unknown setting {key!r}."), key=key[:40])
     try:
-        if spec.kind is int:
+        if spec.kind is bool:
+            if not isinstance(value, bool):
+                raise InputRefused(N_("Setting {key} must be on or off."), key=key)
+            converted: Any = value
+        elif spec.kind is int:
             if isinstance(value, bool):
                 raise ValueError
-            converted: Any = int(str(value).strip())
+            converted = int(str(value).strip())
         else:
             converted = str(value).strip()
     except ValueError:
@@ -88,6 +97,8 @@ def validate_setting(key: str, value: object) -> Any:
         _check_month_day(key, converted)
     if key == "district" and not (1 <= len(converted) <= 100):
         raise InputRefused(N_("Setting {key} must be 1 to 100 characters."), key=key)
+    if key == "backup_folder" and len(converted) > 1000:
+        raise InputRefused(N_("Setting {key} must be at most 1000 characters."), key=key)
     return converted
 
 

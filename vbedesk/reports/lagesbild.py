@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from reportlab.graphics.shapes import Drawing
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from vbedesk.i18n import N_, _, language
@@ -178,18 +179,24 @@ def _dimension_section(dim: DimensionTable, year: int, prev: int) -> list[Flowab
         extra_style=[("ALIGN", (1, 0), (-1, -1), "RIGHT")],
         total_row=additive,
     )
+    flow.append(Spacer(1, 6))
+    flow.append(KeepTogether([dimension_chart(dim, year, prev)]))
+    return flow
+
+
+def dimension_chart(
+    dim: DimensionTable, year: int, prev: int, *, width: float = CONTENT_WIDTH
+) -> Drawing:
+    """The chart of one dimension (the PDF's and the screen's): hidden counts not drawn."""
+    t = dim.table
     series = [
         (str(prev), [t.visible_value(i, 0) for i in range(len(dim.codes))]),
         (str(year), [t.visible_value(i, 1) for i in range(len(dim.codes))]),
     ]
     chart_title = _(TITLES[dim.dimension])
     if dim.dimension == "month":
-        chart = line_chart(chart_title, [_short_month(x) for x in dim.labels], series)
-    else:
-        chart = bar_chart(chart_title, list(dim.labels), series)
-    flow.append(Spacer(1, 6))
-    flow.append(KeepTogether([chart]))
-    return flow
+        return line_chart(chart_title, [_short_month(x) for x in dim.labels], series, width=width)
+    return bar_chart(chart_title, list(dim.labels), series, width=width)
 
 
 def table_rows(dim: DimensionTable) -> Sequence[tuple[str, str, str]]:

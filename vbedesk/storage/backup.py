@@ -603,7 +603,68 @@ def _restore_database(
         raise DamagedData(RESTORE_CHECK_FAILED)
 
 
+# -- the backup folder -----------------------------------------------------------------
+
+BACKUP_SUFFIX = ".vbdk"
+AUTO_PREFIX = "auto-"
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    """A file in the backup folder that looks like a backup (by name; not yet verified)."""
+
+    path: Path
+    modified: datetime
+    size: int
+
+    @property
+    def automatic(self) -> bool:
+        """Written by the automatic backup on close (and so part of the rotation)."""
+        return self.path.name.startswith(AUTO_PREFIX)
+
+
+def default_backup_dir(vault_folder: Path) -> Path:
+    """The backup folder when none is chosen: beside the vault folder, never inside it."""
+    return vault_folder.parent / f"{vault_folder.name}-backups"
+
+
+def backup_name(when: datetime, *, automatic: bool = False) -> str:
+    """A file name that sorts by time: ``vbedesk-2026-11-28-1405.vbdk`` (``auto-`` first)."""
+    stamp = when.astimezone().strftime("%Y-%m-%d-%H%M%S")
+    return f"{AUTO_PREFIX if automatic else ''}vbedesk-{stamp}{BACKUP_SUFFIX}"
+
+
+def list_backups(folder: Path) -> list[BackupFile]:
+    """The backups in ``folder`` by name (``*.vbdk``, no hidden or partial files), newest first."""
+    try:
+        entries = list(Path(folder).iterdir())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    found = []
+    for entry in entries:
+        if entry.name.startswith(".") or entry.suffix != BACKUP_SUFFIX:
+            continue
+        try:
+            stat = entry.stat()
+        except OSError:
+            continue
+        if not entry.is_file():
+            continue
+        modified = datetime.fromtimestamp(stat.st_mtime, UTC)
+        found.append(BackupFile(entry, modified, stat.st_size))
+    return sorted(found, key=lambda b: (b.modified, b.path.name), reverse=True)
+
+
+def surplus_generations(files: list[BackupFile], keep: int) -> list[BackupFile]:
+    """The automatic backups beyond the newest ``keep`` (offered for deletion, never deleted
+    without the coordinator's confirmation)."""
+    automatic = sorted((f for f in files if f.automatic), key=lambda b: b.path.name, reverse=True)
+    return automatic[max(0, keep) :]
+
+
 __all__ = [
+    "AUTO_PREFIX",
+    "BACKUP_SUFFIX",
     "FORMAT",
     "FORMAT_VERSION",
     "KDF_BY_VERSION_BYTE",
@@ -611,8 +672,13 @@ __all__ = [
     "PAGE_SIZE",
     "TEST_VERSION_BYTE",
     "VERSION_BYTE",
+    "BackupFile",
     "BackupManifest",
+    "backup_name",
     "create_backup",
+    "default_backup_dir",
+    "list_backups",
     "restore_backup",
+    "surplus_generations",
     "verify_backup",
 ]

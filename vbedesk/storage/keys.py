@@ -30,13 +30,14 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import hashlib
 import hmac
 import json
 import os
 import secrets
 import time
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,9 @@ from typing import Any
 from argon2.exceptions import HashingError
 from argon2.low_level import ARGON2_VERSION, Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from vbedesk.errors import DamagedData, NewerVersion, WrongPassphrase
 from vbedesk.i18n import N_
@@ -58,6 +61,8 @@ KEY_BYTES = 32
 SALT_BYTES = 16
 NONCE_BYTES = 12
 TAG_BYTES = 16
+#: HKDF info of the key that seals the generation counter (never the data key itself).
+GENERATION_INFO = b"vbedesk generation seal v1"
 
 # Floor for creating a key file (reading accepts any authenticated parameters in range).
 MIN_MEMORY_KIB = 8192
@@ -255,6 +260,10 @@ class KeyFile:
     nonce: bytes = field(repr=False)
     ciphertext: bytes = field(repr=False)
     created: str  # ISO 8601 UTC, when this wrap was written
+    #: The vault database's generation when it was last closed or opened, sealed with a
+    #: key derived from the data key; ``None`` in key files written before it existed.
+    generation: int | None = None
+    generation_mac: bytes = field(default=b"", repr=False)
 
     # -- cryptography ------------------------------------------------------------------
 
@@ -305,6 +314,50 @@ class KeyFile:
         """
         return KeyFile.create(data_key, new_passphrase, self.vault_id, params)
 
+    # -- generation counter (rollback detection) ----------------------------------------
+
+    def with_generation(self, value: int, data_key: bytes) -> KeyFile:
+        """This key file carrying the database generation ``value``, sealed."""
+        _require_key(data_key)
+        if type(value) is not int or value < 0:
+            raise ValueError("generation must be a non-negative int")
+        mac = _generation_mac(data_key, self.vault_id, value)
+        return replace(self, generation=value, generation_mac=mac)
+
+    def sealed_generation(self, data_key: bytes) -> int | None:
+        """The generation if present and sealed by this data key, else ``None``."""
+        if self.generation is None:
+            return None
+        expected = _generation_mac(data_key, self.vault_id, self.generation)
+        return self.generation if hmac.compare_digest(expected, self.generation_mac) else None
+
+    def save_generation(self, path: Path) -> None:
+        """Rewrite ``path`` with this key file whose wrap is already on disk (no passphrase).
+
+        Only the generation differs from the file in place, so the wrap needs no new
+        proof: the written bytes are re-read, parsed and compared, then renamed over
+        ``path`` atomically. A crash leaves either the old or the new file, both valid.
+        """
+        path = Path(path)
+        on_disk = KeyFile.load(path)
+        if (on_disk.nonce, on_disk.ciphertext, on_disk.kdf) != (
+            self.nonce,
+            self.ciphertext,
+            self.kdf,
+        ):
+            raise _damaged()
+        tmp = _sibling(path, ".tmp")
+        content = self.to_bytes()
+        _write_durably(tmp, content)
+        try:
+            if _read_limited(tmp) != content or KeyFile.load(tmp) != self:
+                raise _damaged()
+        except (DamagedData, NewerVersion, OSError):
+            tmp.unlink(missing_ok=True)
+            raise _damaged() from None
+        tmp.replace(path)
+        fsync_dir(path.parent)
+
     # -- serialisation -----------------------------------------------------------------
 
     def to_bytes(self) -> bytes:
@@ -315,6 +368,11 @@ class KeyFile:
             "nonce": base64.b64encode(self.nonce).decode("ascii"),
             "ciphertext": base64.b64encode(self.ciphertext).decode("ascii"),
         }
+        if self.generation is not None:
+            document["generation"] = {
+                "value": self.generation,
+                "mac": base64.b64encode(self.generation_mac).decode("ascii"),
+            }
         return (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=True) + "\n").encode(
             "utf-8"
         )
@@ -339,7 +397,14 @@ class KeyFile:
             raise _damaged()
         if version > FORMAT_VERSION:
             raise NewerVersion()
-        if set(document) != {"format", "version", "vault_id", "created", "kdf", "wrap"}:
+        if set(document) - {"generation"} != {
+            "format",
+            "version",
+            "vault_id",
+            "created",
+            "kdf",
+            "wrap",
+        }:
             raise _damaged()
 
         vault_id = _member(document, "vault_id", str)
@@ -383,7 +448,17 @@ class KeyFile:
         ciphertext = _b64(wrap, "ciphertext")
         if len(nonce) != NONCE_BYTES or len(ciphertext) != KEY_BYTES + TAG_BYTES:
             raise _damaged()
-        return cls(vault_id, params, nonce, ciphertext, created)
+        generation: int | None = None
+        generation_mac = b""
+        if "generation" in document:
+            sealed = _member(document, "generation", dict)
+            if set(sealed) != {"value", "mac"}:
+                raise _damaged()
+            generation = _member(sealed, "value", int)
+            generation_mac = _b64(sealed, "mac")
+            if generation < 0 or len(generation_mac) != hashlib.sha256().digest_size:
+                raise _damaged()
+        return cls(vault_id, params, nonce, ciphertext, created, generation, generation_mac)
 
     # -- files -------------------------------------------------------------------------
 
@@ -471,6 +546,14 @@ def load_with_fallback(path: Path) -> list[KeyFile]:
 
 
 # -- file helpers ----------------------------------------------------------------------
+
+
+def _generation_mac(data_key: bytes, vault_id: str, value: int) -> bytes:
+    seal_key = HKDF(
+        algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=GENERATION_INFO
+    ).derive(data_key)
+    message = f"{FORMAT}:{vault_id}:generation:{value}".encode()
+    return hmac.new(seal_key, message, hashlib.sha256).digest()
 
 
 def _sibling(path: Path, suffix: str) -> Path:

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 KEY_BYTES = 32
 VALUE_PREFIX = "v1:"
+BACKUP_PREFIX = "b1:"
 
 SECURE_BACKENDS: frozenset[str] = frozenset(
     {
@@ -172,3 +173,44 @@ class KeyringStore:
             pass  # absent
         except Exception as exc:
             log.warning("Keyring delete failed (%s)", type(exc).__name__)
+
+    # -- the backup passphrase (for the automatic backup on close) -----------------------
+    @staticmethod
+    def _backup_account(vault_id: str) -> str:
+        return f"{vault_id}:backup"
+
+    def get_backup_passphrase(self, vault_id: str) -> str | None:
+        """The remembered backup passphrase of a vault, or ``None`` (absent or not secure)."""
+        if self._backend is None or not vault_id:
+            return None
+        try:
+            value = self._backend.get_password(self.SERVICE, self._backup_account(vault_id))
+        except Exception as exc:
+            log.warning("Keyring read failed (%s)", type(exc).__name__)
+            return None
+        if not isinstance(value, str) or not value.startswith(BACKUP_PREFIX):
+            return None
+        return value[len(BACKUP_PREFIX) :] or None
+
+    def set_backup_passphrase(self, vault_id: str, passphrase: str) -> None:
+        """Remember the backup passphrase; ``SecretStoreUnavailable`` unless secure and kept."""
+        if not vault_id or not passphrase:
+            raise ValueError("vault_id and passphrase must be non-empty")
+        if self._backend is None:
+            raise SecretStoreUnavailable()
+        account = self._backup_account(vault_id)
+        try:
+            self._backend.set_password(self.SERVICE, account, BACKUP_PREFIX + passphrase)
+            stored = self._backend.get_password(self.SERVICE, account)
+        except Exception as exc:
+            log.warning("Keyring write failed (%s)", type(exc).__name__)
+            raise SecretStoreUnavailable() from None
+        if stored != BACKUP_PREFIX + passphrase:
+            log.warning("Keyring write did not read back; entry removed")
+            self.delete_backup_passphrase(vault_id)
+            raise SecretStoreUnavailable()
+
+    def delete_backup_passphrase(self, vault_id: str) -> None:
+        """Forget the backup passphrase; silent when absent, unavailable or on error."""
+        if vault_id:
+            self.delete(self._backup_account(vault_id))

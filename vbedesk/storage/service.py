@@ -9,14 +9,18 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from functools import cache
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select, text
+from sqlalchemy import ColumnElement, Select, Text, bindparam, cast, delete, func, select, text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
 
 from vbedesk import guard
 from vbedesk.demo import DemoPlan
@@ -28,13 +32,20 @@ from vbedesk.formimport import (
     FormReading,
     Imported,
     NeedsReview,
+    Ready,
     Rejected,
     Skipped,
     content_hash,
     incident_from_reading,
 )
 from vbedesk.i18n import N_, _
-from vbedesk.incidents import FIELDS, default_retain_until, validate_incident
+from vbedesk.incidents import (
+    FIELDS,
+    default_retain_until,
+    incident_to_dict,
+    incidents_to_csv,
+    validate_incident,
+)
 from vbedesk.model import (
     ActionPlan,
     Activity,
@@ -64,8 +75,9 @@ from vbedesk.routine import (
 )
 from vbedesk.settings import SPECS, Settings, validate_setting
 from vbedesk.statistics import DIMENSIONS, NOT_STATED, Situation
-from vbedesk.storage import audit, schema
+from vbedesk.storage import audit, backup, schema
 from vbedesk.storage.engine import check_sqlcipher, damage_as_error, integrity_problems
+from vbedesk.storage.files import write_new_file
 from vbedesk.storage.tables import (
     ActivityRow,
     CaseLogRow,
@@ -87,7 +99,7 @@ from vbedesk.storage.tables import (
     TrainingCountRow,
     UnitRow,
 )
-from vbedesk.storage.vault import Vault, now_utc
+from vbedesk.storage.vault import RollbackSuspected, Vault, now_utc
 from vbedesk.taxonomy import Taxonomies, load_taxonomies
 
 SORT_COLUMNS = {
@@ -100,6 +112,8 @@ SORT_COLUMNS = {
 }
 PAGE_SIZE = 200
 MAX_PAGE = 5000
+#: Compiles the hot read statements once (the engine's dialect: SQLite, qmark parameters).
+_SQLITE = sqlite.dialect(paramstyle="qmark")
 
 
 class IdentifiersFound(InputRefused):
@@ -143,15 +157,43 @@ class Draft:
 
 
 @dataclass(frozen=True)
+class BackupStatus:
+    """The last backup written, and an automatic backup skipped after it (``None``: none)."""
+
+    last: datetime | None
+    skipped: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RetentionRow:
+    """An incident past its retention date, as the gallring list shows it (no free text)."""
+
+    id: int
+    received_on: date
+    retain_until: date
+    area: str | None
+    environment: str
+    incident_types: tuple[str, ...]
+    status: str
+
+
+@dataclass(frozen=True)
 class CheckReport:
     integrity: tuple[str, ...]
     audit_rows: int
     audit_first_broken: int | None
     schema_version: str
+    #: The database was found older than the last session (a restored or synced old copy).
+    rollback: RollbackSuspected | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.integrity and self.audit_first_broken is None
+        return not self.integrity and self.audit_first_broken is None and self.rollback is None
+
+
+def _retention_due(today: date) -> ColumnElement[bool]:
+    """The incidents whose retention date lies before ``today`` (a WHERE clause)."""
+    return IncidentRow.retain_until.is_not(None) & (IncidentRow.retain_until < today)
 
 
 def _fts_query(text_query: str) -> str:
@@ -223,6 +265,43 @@ def _rows_statement(shape: frozenset[str], sort: str, descending: bool) -> Selec
         types,
     )
     return _ordered(_where(base, shape), sort, descending)
+
+
+@cache
+def _rows_sql(shape: frozenset[str], sort: str, descending: bool) -> _Compiled:
+    return _compiled(_rows_statement(shape, sort, descending))
+
+
+@cache
+def _year_counts_sql() -> _Compiled:
+    return _compiled(
+        select(IncidentRow.environment, IncidentTypeRow.code, func.count())
+        .join(IncidentTypeRow, IncidentTypeRow.incident_id == IncidentRow.id)
+        .where(IncidentRow.received_year == bindparam("year"))
+        .group_by(IncidentRow.environment, IncidentTypeRow.code)
+    )
+
+
+#: SQL for SQLite and its parameters in order: (name, value bound in the statement itself).
+_Compiled = tuple[str, tuple[tuple[str, Any], ...]]
+
+
+def _compiled(stmt: ClauseElement) -> _Compiled:
+    """A read statement compiled to SQLite's SQL once, for ``VaultService._fetch``.
+
+    The statement's own constants (the separator of ``group_concat``) keep their values;
+    the rest are filled by name at each call.
+    """
+    compiled = stmt.compile(dialect=_SQLITE)
+    assert isinstance(compiled, SQLCompiler)
+    own = compiled.params
+    return compiled.string, tuple((name, own.get(name)) for name in compiled.positiontup or ())
+
+
+def _bind(compiled: _Compiled, params: dict[str, Any]) -> tuple[str, list[Any]]:
+    """The SQL and its positional arguments for ``params`` given by name."""
+    sql, order = compiled
+    return sql, [params.get(name, own) for name, own in order]
 
 
 def _time_str(value: time | None) -> str | None:
@@ -306,18 +385,33 @@ class VaultService:
     # -- units of work -------------------------------------------------------------------
     @contextmanager
     def _write(self) -> Iterator[Session]:
-        engine = self.vault.require_engine().execution_options(vbedesk_write=True)
-        with (
-            damage_as_error(),
-            Session(engine, expire_on_commit=False) as session,
-            session.begin(),
-        ):
-            yield session
+        with self.vault.db_lock:
+            engine = self.vault.require_engine().execution_options(vbedesk_write=True)
+            with (
+                damage_as_error(),
+                Session(engine, expire_on_commit=False) as session,
+                session.begin(),
+            ):
+                yield session
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
-        with damage_as_error(), Session(self.vault.require_engine()) as session:
+        with (
+            self.vault.db_lock,
+            damage_as_error(),
+            Session(self.vault.require_engine()) as session,
+        ):
             yield session
+
+    def _fetch(self, sql: str, args: Sequence[Any]) -> list[Any]:
+        """Rows of one compiled read statement, straight from the driver's cursor.
+
+        For the hot list paths: the statement is built and compiled once by SQLAlchemy
+        (see ``_compiled``), so what remains per call is the SQL itself. A single
+        statement needs no explicit transaction; the connection runs in autocommit mode.
+        """
+        with damage_as_error(), self.vault.raw_connection() as raw:
+            return raw.execute(sql, args).fetchall()  # type: ignore[attr-defined]
 
     # -- vault ---------------------------------------------------------------------------
     def info(self) -> VaultSummary:
@@ -371,11 +465,15 @@ class VaultService:
             problems.append("audit: unreadable")
         with self.vault.raw_connection() as raw:
             problems += integrity_problems(raw)
+        rollback = None
+        with suppress(DamagedData):
+            rollback = self.vault.rollback_suspected()
         return CheckReport(
             integrity=tuple(problems),
             audit_rows=chain.rows if chain else 0,
             audit_first_broken=chain.first_broken if chain else None,
             schema_version=revision,
+            rollback=rollback,
         )
 
     # -- settings ------------------------------------------------------------------------
@@ -555,12 +653,14 @@ class VaultService:
         """
         flt = flt or IncidentFilter()
         params = self._page_params(flt, offset, limit)
-        stmt = _rows_statement(frozenset(params) - {"offset", "limit"}, sort, descending)
-        with self._read() as s:
-            result = s.connection().execute(stmt, params).all()
+        shape = frozenset(params) - {"offset", "limit"}
+        result = self._fetch(*_bind(_rows_sql(shape, sort, descending), params))
+        day = date.fromisoformat
+        # Sorting the few type codes here is cheaper than an ORDER BY inside group_concat,
+        # which costs SQLite a sorter per row.
         return [
             IncidentListRow(
-                row[0], row[1], row[2], row[3], tuple(sorted((row[5] or "").split(";"))), row[4]
+                row[0], day(row[1]), row[2], row[3], tuple(sorted(row[5].split(";"))), row[4]
             )
             for row in result
         ]
@@ -582,14 +682,8 @@ class VaultService:
 
     def year_counts(self, year: int) -> dict[tuple[str, str], int]:
         """Incidents of ``year`` counted by environment × incident type."""
-        with self._read() as s:
-            stmt = (
-                select(IncidentRow.environment, IncidentTypeRow.code, func.count())
-                .join(IncidentTypeRow, IncidentTypeRow.incident_id == IncidentRow.id)
-                .where(IncidentRow.received_year == year)
-                .group_by(IncidentRow.environment, IncidentTypeRow.code)
-            )
-            return {(env, code): int(n) for env, code, n in s.execute(stmt)}
+        rows = self._fetch(*_bind(_year_counts_sql(), {"year": year}))
+        return {(env, code): int(n) for env, code, n in rows}
 
     # -- lägesbild and disclosures -------------------------------------------------------
     def situation(self, year: int) -> Situation:
@@ -688,6 +782,33 @@ class VaultService:
             s.flush()
             audit.append(s, "disclosure", "disclosure", row.id, entry.kind)
         return replace(entry, id=row.id)
+
+    def write_disclosure(
+        self,
+        path: Path,
+        data: bytes,
+        kind: str,
+        title: str,
+        *,
+        recipient: str = "",
+        purpose: str = "",
+    ) -> Disclosure:
+        """Write ``data`` to the new file ``path`` and enter it in the disclosure register.
+
+        The file is written atomically and never over another (``FileExists``); when the
+        register cannot take the entry, the file is removed again: nothing leaves the vault
+        unrecorded.
+        """
+        if not path.parent.is_dir():
+            raise InputRefused(N_("The folder {path} does not exist."), path=str(path.parent))
+        write_new_file(path, data)
+        try:
+            return self.record_disclosure(
+                kind, title, str(path.resolve()), recipient=recipient, purpose=purpose
+            )
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
 
     def disclosures(self) -> list[Disclosure]:
         """The disclosure register, oldest first."""
@@ -884,13 +1005,16 @@ class VaultService:
         *,
         reader: Callable[[bytes, Taxonomies, str], FormReading],
         accept_findings: bool = False,
+        dry_run: bool = False,
     ) -> FormImportResult:
         """One filled-in PDF form: skipped, rejected, held for review, or saved.
 
         ``reader`` parses the PDF (``vbedesk.reports.form.read_filled_form``; storage does not
         import reports). Only an imported form changes the vault: the incident, the file's
         content hash and an audit row, in one transaction. Blocking identifier findings
-        hold the form for review (nothing saved) unless ``accept_findings``.
+        hold the form for review (nothing saved) unless ``accept_findings``. A ``dry_run``
+        saves nothing and answers ``Ready`` where it would have imported (the program shows
+        every file for review first).
         """
         name = filename[:255]
         if len(data) <= MAX_FORM_BYTES:
@@ -909,6 +1033,8 @@ class VaultService:
         blocking = any(finding.blocking for _field, finding in findings)
         if blocking and not accept_findings:
             return NeedsReview(name, reading.sha256, incident, findings)
+        if dry_run:
+            return Ready(name, reading.sha256, incident, findings)
         stamp = now_utc()
         with self._write() as s:
             done = s.scalar(select(ImportedFileRow).where(ImportedFileRow.sha256 == reading.sha256))
@@ -1320,6 +1446,264 @@ class VaultService:
             ).scalars()
             return [self._case_log(r) for r in rows]
 
+    # -- backups ------------------------------------------------------------------------
+    def create_backup(
+        self,
+        out: Path,
+        passphrase: str,
+        *,
+        automatic: bool = False,
+        progress: Callable[[str], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+        _test_kdf: bool = False,
+    ) -> backup.BackupManifest:
+        """Write a verified backup to the new file ``out``; audit it and register it.
+
+        The window and the command line both come here. A backup that cannot be recorded
+        is removed again, as every file that leaves the vault is registered.
+        """
+        manifest = backup.create_backup(
+            self.vault, out, passphrase, progress=progress, cancel=cancel, _test_kdf=_test_kdf
+        )
+        try:
+            self.record_event(
+                "backup.create", "backup", out.name[:60], "automatic" if automatic else ""
+            )
+            self.record_disclosure("backup", _("Encrypted backup"), str(out.resolve()))
+        except BaseException:
+            out.unlink(missing_ok=True)
+            raise
+        return manifest
+
+    def backup_folder(self) -> Path:
+        """The backup folder from the settings, or the default beside the vault folder."""
+        chosen = self.settings().backup_folder
+        return Path(chosen).expanduser() if chosen else backup.default_backup_dir(self.vault.folder)
+
+    def create_automatic_backup(self, passphrase: str, *, _test_kdf: bool = False) -> Path:
+        """The rotated backup on close: a new ``auto-…`` file in the backup folder.
+
+        Old generations are not deleted here: the backups page offers that, when asked.
+        """
+        folder = self.backup_folder()
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        out = folder / backup.backup_name(datetime.now(UTC), automatic=True)
+        self.create_backup(out, passphrase, automatic=True, _test_kdf=_test_kdf)
+        return out
+
+    def backup_status(self) -> BackupStatus:
+        """When the last backup was written, and whether an automatic one was skipped since."""
+        with self._read() as s:
+            rows = s.execute(
+                select(
+                    audit.AuditRow.action,
+                    func.max(audit.AuditRow.id),
+                    func.max(audit.AuditRow.at),
+                )
+                .where(audit.AuditRow.action.in_(("backup.create", "backup.skipped")))
+                .group_by(audit.AuditRow.action)
+            ).all()
+        # Times are stored as naive UTC; the order comes from the row ids (same second).
+        latest = {action: (row_id, at.replace(tzinfo=UTC)) for action, row_id, at in rows}
+        created = latest.get("backup.create")
+        skipped_row = latest.get("backup.skipped")
+        last = created[1] if created else None
+        skipped = None
+        if skipped_row is not None and (created is None or skipped_row[0] > created[0]):
+            skipped = skipped_row[1]
+        return BackupStatus(last=last, skipped=skipped)
+
+    def record_skipped_backup(self) -> None:
+        """The automatic backup at close was skipped (no passphrase given)."""
+        self.record_event("backup.skipped", "backup", "automatic")
+
+    def record_deleted_backups(self, count: int) -> None:
+        """Old automatic backups deleted at the coordinator's request (count only)."""
+        self.record_event("backup.delete", "backup", count)
+
+    # -- gallring (retention) -----------------------------------------------------------
+    def retention_due(
+        self, today: date, *, offset: int = 0, limit: int = PAGE_SIZE
+    ) -> list[RetentionRow]:
+        """One page of the incidents whose retention date lies before ``today``, oldest
+        date first (stable by id); the gallring list fetches them page by page."""
+        stmt = (
+            select(
+                IncidentRow.id,
+                IncidentRow.received_on,
+                IncidentRow.retain_until,
+                IncidentRow.area,
+                IncidentRow.environment,
+                IncidentRow.status,
+            )
+            .where(_retention_due(today))
+            .order_by(IncidentRow.retain_until, IncidentRow.id)
+            .offset(max(0, offset))
+            .limit(max(0, min(limit, MAX_PAGE)))
+        )
+        with self._read() as s:
+            rows = s.execute(stmt).all()
+            types = _codes_by_incident(s, IncidentTypeRow, [r.id for r in rows]) if rows else {}
+        return [
+            RetentionRow(
+                id=r.id,
+                received_on=r.received_on,
+                retain_until=r.retain_until,
+                area=r.area,
+                environment=r.environment,
+                incident_types=tuple(sorted(types.get(r.id, ()))),
+                status=r.status,
+            )
+            for r in rows
+        ]
+
+    def iter_retention_due(self, today: date, *, batch: int = 1000) -> Iterator[Incident]:
+        """Every incident due for gallring, by id, read ``batch`` at a time (for an export)."""
+        last = 0
+        while True:
+            stmt = (
+                select(IncidentRow)
+                .where(_retention_due(today), IncidentRow.id > last)
+                .order_by(IncidentRow.id)
+                .limit(batch)
+            )
+            with self._read() as s:
+                page = [_row_to_incident(r) for r in s.execute(stmt).scalars()]
+            yield from page
+            if len(page) < batch:
+                return
+            last = page[-1].id or last
+
+    def export_retention_due(
+        self, today: date, path: Path, fmt: str, *, recipient: str = "", purpose: str = ""
+    ) -> tuple[Disclosure, int]:
+        """Every incident due for gallring on ``today`` as CSV or JSON in a new file,
+        entered in the disclosure register (as ``export_incidents``); also the count."""
+        if fmt not in ("csv", "json"):
+            raise InputRefused(N_("Unknown export format {value!r}."), value=fmt[:10])
+        count = 0
+
+        def counted() -> Iterator[Incident]:
+            nonlocal count
+            for incident in self.iter_retention_due(today):
+                count += 1
+                yield incident
+
+        if fmt == "csv":
+            data = incidents_to_csv(counted()).encode("utf-8-sig")
+        else:
+            text_value = json.dumps(
+                [incident_to_dict(i) for i in counted()], ensure_ascii=False, indent=1
+            )
+            data = (text_value + "\n").encode("utf-8")
+        if not count:
+            raise InputRefused(N_("No incidents are chosen."))
+        title = _("Incidents before gallring ({n})").format(n=count)
+        entry = self.write_disclosure(path, data, fmt, title, recipient=recipient, purpose=purpose)
+        return entry, count
+
+    def delete_retention_due(self, today: date, reason: str = "gallring") -> int:
+        """Delete every incident due for gallring on ``today`` (and their drafts) in SQL,
+        in one unit of work; the ids never pass through Python as one long list.
+
+        The audit row names the count and the ids as runs (``4-9,12``), never any text.
+        """
+        due = _retention_due(today)
+        with self._write() as s:
+            # Runs of consecutive due ids: within a run, id - row_number() is constant.
+            numbered = (
+                select(
+                    IncidentRow.id.label("id"),
+                    (IncidentRow.id - func.row_number().over(order_by=IncidentRow.id)).label("run"),
+                )
+                .where(due)
+                .subquery()
+            )
+            runs = s.execute(
+                select(func.min(numbered.c.id), func.max(numbered.c.id))
+                .group_by(numbered.c.run)
+                .order_by(func.min(numbered.c.id))
+            ).all()
+            if not runs:
+                raise InputRefused(N_("No incidents are chosen."))
+            due_refs = select(cast(IncidentRow.id, Text)).where(due)
+            s.execute(
+                delete(DraftRow).where(DraftRow.kind == "incident", DraftRow.ref.in_(due_refs))
+            )
+            s.execute(delete(IncidentRow).where(due))
+            count = sum(b - a + 1 for a, b in runs)
+            ids = ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+            detail = f"{reason[:40]}; count={count}; ids={ids}"
+            audit.append(s, "incident.gallring", "incident", count, detail)
+        return count
+
+    def count_retention_due(self, today: date) -> int:
+        with self._read() as s:
+            stmt = select(func.count()).select_from(IncidentRow).where(_retention_due(today))
+            return int(s.scalar(stmt) or 0)
+
+    def _incidents_by_id(self, ids: Sequence[int]) -> list[Incident]:
+        unique = sorted(set(ids))
+        with self._read() as s:
+            rows = s.execute(select(IncidentRow).where(IncidentRow.id.in_(unique))).scalars()
+            found = {r.id: _row_to_incident(r) for r in rows}
+        missing = [i for i in unique if i not in found]
+        if missing:
+            raise NotFound(id=missing[0])
+        return [found[i] for i in unique]
+
+    def export_incidents(
+        self,
+        ids: Sequence[int],
+        path: Path,
+        fmt: str,
+        *,
+        recipient: str = "",
+        purpose: str = "",
+    ) -> Disclosure:
+        """The incidents ``ids`` as CSV or JSON (as ``incident list`` prints them) in a new
+        file, entered in the disclosure register: the export before a gallring."""
+        if fmt not in ("csv", "json"):
+            raise InputRefused(N_("Unknown export format {value!r}."), value=fmt[:10])
+        if not ids:
+            raise InputRefused(N_("No incidents are chosen."))
+        incidents = self._incidents_by_id(ids)
+        if fmt == "csv":
+            data = incidents_to_csv(incidents).encode("utf-8-sig")
+        else:
+            text_value = json.dumps(
+                [incident_to_dict(i) for i in incidents], ensure_ascii=False, indent=1
+            )
+            data = (text_value + "\n").encode("utf-8")
+        title = _("Incidents before gallring ({n})").format(n=len(incidents))
+        return self.write_disclosure(path, data, fmt, title, recipient=recipient, purpose=purpose)
+
+    def delete_incidents(self, ids: Sequence[int], reason: str = "gallring") -> int:
+        """Delete the incidents ``ids`` (and their drafts) in one unit of work.
+
+        All or nothing: an unknown id refuses the whole deletion. The audit row names the
+        count and the ids, never any text of the incidents.
+        """
+        unique = sorted(set(ids))
+        if not unique:
+            raise InputRefused(N_("No incidents are chosen."))
+        with self._write() as s:
+            rows = list(s.execute(select(IncidentRow).where(IncidentRow.id.in_(unique))).scalars())
+            found = {r.id for r in rows}
+            missing = [i for i in unique if i not in found]
+            if missing:
+                raise NotFound(id=missing[0])
+            for row in rows:
+                s.delete(row)
+            refs = [str(i) for i in unique]
+            for draft in s.execute(
+                select(DraftRow).where(DraftRow.kind == "incident", DraftRow.ref.in_(refs))
+            ).scalars():
+                s.delete(draft)
+            detail = f"{reason[:40]}; count={len(unique)}; ids={','.join(refs)}"
+            audit.append(s, "incident.gallring", "incident", len(unique), detail)
+        return len(unique)
+
     # -- drafts --------------------------------------------------------------------------
     def save_draft(self, kind: str, ref: str, payload: dict[str, Any]) -> None:
         """Keep unfinished work (``kind`` e.g. "incident", ``ref`` its id or "new")."""
@@ -1349,6 +1733,19 @@ class VaultService:
             row = s.scalar(select(DraftRow).where(DraftRow.kind == kind, DraftRow.ref == ref))
             if row is not None:
                 s.delete(row)
+
+    def accept_old_copy(self) -> bool:
+        """Keep working with a database found older than the last session (logged).
+
+        False when there was nothing to accept.
+        """
+        found = self.vault.rollback_suspected()
+        if found is None:
+            return False
+        self.vault.accept_old_copy()
+        detail = f"generation {found.found} < {found.expected}"
+        self.record_event("accept_old_copy", "vault", self.vault.vault_id, detail)
+        return True
 
     def record_event(self, action: str, entity: str, entity_id: object, detail: str = "") -> None:
         """An audit row for something done outside the tables (passphrase change, backup)."""

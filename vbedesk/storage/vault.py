@@ -10,15 +10,17 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import filelock
 import platformdirs
-from sqlalchemy import Engine, text
 
 from vbedesk.errors import (
     DamagedData,
@@ -31,10 +33,45 @@ from vbedesk.errors import (
 )
 from vbedesk.i18n import N_
 from vbedesk.recovery import decode_recovery_key, encode_recovery_key
-from vbedesk.storage import schema
-from vbedesk.storage.engine import check_sqlcipher, connect, damage_as_error, make_engine
 from vbedesk.storage.keys import KdfParams, KeyFile, calibrate, load_with_fallback, new_data_key
 from vbedesk.storage.secrets import KeyringStore
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine, TextClause
+
+# SQLAlchemy and the engine load when a vault is opened or created, not on import: the
+# unlock dialog imports this module and shows before them (docs/performance.md).
+
+
+def text(sql: str) -> TextClause:
+    from sqlalchemy import text as sql_text
+
+    return sql_text(sql)
+
+
+def check_sqlcipher() -> None:
+    from vbedesk.storage import engine
+
+    engine.check_sqlcipher()
+
+
+def make_engine(path: Path, data_key: bytes) -> Engine:
+    from vbedesk.storage import engine
+
+    return engine.make_engine(path, data_key)
+
+
+def connect(path: Path, data_key: bytes, *, wal: bool = True) -> Any:
+    from vbedesk.storage import engine
+
+    return engine.connect(path, data_key, wal=wal)
+
+
+def damage_as_error() -> AbstractContextManager[None]:
+    from vbedesk.storage import engine
+
+    return engine.damage_as_error()
+
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +130,24 @@ def synced_folder_marker(path: Path) -> str | None:
     return None
 
 
+#: Meta row written into a database found older than the key file says it should be.
+ROLLBACK_KEY = "rollback_suspected"
+
+
+@dataclass(frozen=True)
+class RollbackSuspected:
+    """The database is older than the last session (a restored or synced-back old copy).
+
+    ``found`` is the database's generation when it was opened, ``expected`` the one the
+    key file recorded when the vault was last opened or closed. The finding is kept in
+    the database until the coordinator accepts this copy (``accept_old_copy``).
+    """
+
+    found: int
+    expected: int
+    detected_at: str
+
+
 def _prev_key_path(folder: Path) -> Path:
     return folder / (KEY_NAME + ".prev")
 
@@ -132,6 +187,11 @@ class Vault:
         self._data_key: bytes | None = data_key
         self.vault_id = vault_id
         self._lock = lock
+        #: The key file whose generation this session keeps current (None: no key file).
+        self._keyfile: KeyFile | None = None
+        #: Serialises database work across threads: the engine has one connection, and a
+        #: unit of work on one thread must not see, or roll back, another thread's.
+        self.db_lock = threading.RLock()
 
     # -- paths ---------------------------------------------------------------------------
     @staticmethod
@@ -170,6 +230,8 @@ class Vault:
                 leftover.unlink(missing_ok=True)
             engine = make_engine(staging, data_key)
             try:
+                from vbedesk.storage import schema  # alembic: loaded when a vault opens
+
                 schema.upgrade(engine)
                 with engine.begin() as conn:
                     for key, value in (
@@ -193,6 +255,7 @@ class Vault:
             lock.release()
             raise
         vault = cls._finish_open(folder, data_key, lock, expected_id=vault_id)
+        vault._follow_generation()
         return vault, encode_recovery_key(data_key)
 
     @classmethod
@@ -233,6 +296,7 @@ class Vault:
             # A save was interrupted: write the key file that worked back in place, which
             # also removes the leftover previous version.
             used.save(folder / KEY_NAME, data_key, passphrase)
+        vault._follow_generation()
         return vault
 
     @staticmethod
@@ -272,6 +336,8 @@ class Vault:
     @classmethod
     def _prepare_schema(cls, engine: Engine, folder: Path, expected_id: str | None) -> None:
         """Refuse a newer schema or a foreign key file, migrate an older one, bump generation."""
+        from vbedesk.storage import schema  # alembic: loaded when a vault opens, not at start
+
         with engine.connect() as conn:
             revision = schema.current_revision(conn)
             row = conn.execute(text("SELECT value FROM meta WHERE key = 'vault_id'")).first()
@@ -307,10 +373,12 @@ class Vault:
 
     def close(self) -> None:
         """Lock: dispose the engine, drop the key from this object, release the lock."""
-        if self.engine is not None:
-            self.engine.dispose()
-            self.engine = None
-        self._data_key = None
+        with self.db_lock:  # a running query finishes before its connection goes
+            if self.engine is not None:
+                self._advance_generation()
+                self.engine.dispose()
+                self.engine = None
+            self._data_key = None
         self._lock.release()
 
     def __enter__(self) -> Vault:
@@ -371,16 +439,109 @@ class Vault:
         """
         params = kdf if kdf is not None else calibrate()
         keyfile = KeyFile.create(self.data_key, new_passphrase, self.vault_id, params)
+        keyfile = keyfile.with_generation(self.generation(), self.data_key)
         keyfile.save(self.folder / KEY_NAME, self.data_key, new_passphrase)
+        self._keyfile = keyfile
 
     def recovery_key(self) -> str:
         return encode_recovery_key(self.data_key)
 
+    # -- generation: rollback detection ------------------------------------------------
+    def generation(self) -> int:
+        """The database's generation: +1 at every open and every close."""
+        with self.db_lock, self.require_engine().connect() as conn:
+            value = conn.execute(text("SELECT value FROM meta WHERE key = 'generation'")).scalar()
+        return int(value or 0)
+
+    def rollback_suspected(self) -> RollbackSuspected | None:
+        """Set when this database was found older than the last session (see the class)."""
+        with self.db_lock, self.require_engine().connect() as conn:
+            value = conn.execute(
+                text("SELECT value FROM meta WHERE key = :k"), {"k": ROLLBACK_KEY}
+            ).scalar()
+        if value is None:
+            return None
+        found, expected, detected_at = str(value).split("|", 2)
+        return RollbackSuspected(int(found), int(expected), detected_at)
+
+    def accept_old_copy(self) -> None:
+        """The coordinator knows this copy is older and keeps working with it."""
+        with self.db_lock, damage_as_error(), self.require_engine().begin() as conn:
+            conn.execute(text("DELETE FROM meta WHERE key = :k"), {"k": ROLLBACK_KEY})
+
+    def _current_keyfile(self) -> KeyFile | None:
+        """The key file of this vault in place (its wrap is not checked: no passphrase)."""
+        try:
+            keyfile = KeyFile.load(self.folder / KEY_NAME)
+        except (OSError, VbedeskError):
+            return None
+        return keyfile if keyfile.vault_id == self.vault_id else None
+
+    def _follow_generation(self) -> None:
+        """After opening: compare with the key file's generation, then record ours in it.
+
+        The database's generation was raised by this open; before it, it must have been at
+        least what the key file recorded when the vault was last opened or closed. A lower
+        one means an older copy of the database is in place: that is written into the
+        database (so ``check`` and the window keep saying it until accepted), never
+        passed over silently. A key file without a (valid) seal, from before this
+        existed or from a lost key file, is simply sealed now.
+        """
+        keyfile = self._current_keyfile()
+        if keyfile is None:
+            return
+        now = self.generation()
+        expected = keyfile.sealed_generation(self.data_key)
+        if keyfile.generation is not None and expected is None:
+            log.warning("the key file's generation seal does not match; it is renewed")
+        if expected is not None and now - 1 < expected:
+            log.warning("the database is older than the key file's generation")
+            stamp = now_utc().isoformat(timespec="seconds")
+            with self.db_lock, damage_as_error(), self.require_engine().begin() as conn:
+                conn.execute(
+                    text("INSERT OR REPLACE INTO meta(key, value) VALUES (:k, :v)"),
+                    {"k": ROLLBACK_KEY, "v": f"{now - 1}|{expected}|{stamp}"},
+                )
+        self._seal(keyfile, now)
+
+    def _seal(self, keyfile: KeyFile, value: int) -> None:
+        try:
+            sealed = keyfile.with_generation(value, self.data_key)
+            sealed.save_generation(self.folder / KEY_NAME)
+        except (OSError, VbedeskError) as exc:
+            # The vault works without it; only the rollback warning is weaker.
+            log.warning("could not record the generation in the key file (%s)", type(exc).__name__)
+            return
+        self._keyfile = sealed
+
+    def _advance_generation(self) -> None:
+        """On close: one more generation, in the database and then in the key file."""
+        if self._keyfile is None or self._data_key is None or self.engine is None:
+            return
+        import sqlalchemy.exc
+
+        try:
+            with damage_as_error(), self.engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+                        "WHERE key = 'generation'"
+                    )
+                )
+                value = conn.execute(
+                    text("SELECT value FROM meta WHERE key = 'generation'")
+                ).scalar()
+        except (VbedeskError, sqlalchemy.exc.SQLAlchemyError) as exc:
+            log.warning("could not advance the generation on close (%s)", type(exc).__name__)
+            return
+        self._seal(self._keyfile, int(value or 0))
+
     @contextmanager
     def raw_connection(self) -> Iterator[object]:
         """The DBAPI connection under the engine, for pragmas SQLAlchemy cannot express."""
-        raw = self.require_engine().raw_connection()
-        try:
-            yield raw.driver_connection
-        finally:
-            raw.close()
+        with self.db_lock:
+            raw = self.require_engine().raw_connection()
+            try:
+                yield raw.driver_connection
+            finally:
+                raw.close()

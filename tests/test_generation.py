@@ -1,0 +1,208 @@
+"""Rollback detection: the key file records the database's generation (issue: hardening).
+
+A database older than the last session (a restored or synced-back copy) is never passed
+over silently: the vault opens, says so, ``check`` exits 4, until the copy is accepted.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from tests.conftest import PASSPHRASE, fast_kdf, run_cli
+from vbedesk.model import Incident
+from vbedesk.storage.keys import KeyFile
+from vbedesk.storage.service import VaultService
+from vbedesk.storage.vault import DB_NAME, KEY_NAME, Vault
+
+
+def _incident() -> Incident:
+    from datetime import date
+
+    return Incident(
+        received_on=date(2021, 3, 2),
+        incident_types=frozenset({"KLISTERMARKEN"}),
+        environment="HOGER",
+    )
+
+
+def _copy_db(folder: Path, to: Path) -> None:
+    to.mkdir()
+    for name in (DB_NAME, DB_NAME + "-wal"):
+        if (folder / name).exists():
+            shutil.copy2(folder / name, to / name)
+
+
+def _put_back(copy: Path, folder: Path) -> None:
+    (folder / (DB_NAME + "-wal")).unlink(missing_ok=True)
+    (folder / (DB_NAME + "-shm")).unlink(missing_ok=True)
+    for item in copy.iterdir():
+        shutil.copy2(item, folder / item.name)
+
+
+def _session(folder: Path, saves: int = 1) -> None:
+    service = VaultService(Vault.open(folder, passphrase=PASSPHRASE))
+    try:
+        for _ in range(saves):
+            service.add_incident(_incident())
+    finally:
+        service.vault.close()
+
+
+def test_every_open_and_close_is_recorded_in_the_key_file(vault_dir: Path) -> None:
+    vault, _key = Vault.create(vault_dir, PASSPHRASE, kdf=fast_kdf())
+    opened = vault.generation()
+    keyfile = KeyFile.load(vault_dir / KEY_NAME)
+    assert keyfile.generation == opened
+    assert keyfile.sealed_generation(vault.data_key) == opened
+    vault.close()
+    assert KeyFile.load(vault_dir / KEY_NAME).generation == opened + 1
+    again = Vault.open(vault_dir, passphrase=PASSPHRASE)
+    try:
+        assert again.generation() == opened + 2
+        assert again.rollback_suspected() is None
+    finally:
+        again.close()
+
+
+def test_an_older_database_put_back_is_reported_until_accepted(
+    vault_dir: Path, tmp_path: Path
+) -> None:
+    Vault.create(vault_dir, PASSPHRASE, kdf=fast_kdf())[0].close()
+    _session(vault_dir)
+    old = tmp_path / "old-copy"
+    _copy_db(vault_dir, old)
+    _session(vault_dir, saves=2)
+    _put_back(old, vault_dir)
+
+    vault = Vault.open(vault_dir, passphrase=PASSPHRASE)
+    try:
+        found = vault.rollback_suspected()
+        assert found is not None and found.found < found.expected
+    finally:
+        vault.close()
+
+    env = {"VBEDESK_PASSPHRASE": PASSPHRASE}
+    result = run_cli("--lang", "en", "--vault", str(vault_dir), "check", env=env)
+    assert result.returncode == 4, result.stderr
+    assert "older than the last session" in result.stdout
+    assert "older copy than the one last used" in result.stderr
+    assert "Traceback" not in result.stderr
+    # Still there on the next open: the finding lives in the database, not in memory.
+    again = run_cli("--lang", "en", "--vault", str(vault_dir), "check", env=env)
+    assert again.returncode == 4
+
+    accepted = run_cli(
+        "--lang", "en", "--vault", str(vault_dir), "check", "--accept-old-copy", env=env
+    )
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert "accepted" in accepted.stdout
+    service = VaultService(Vault.open(vault_dir, passphrase=PASSPHRASE))
+    try:
+        assert service.vault.rollback_suspected() is None
+        assert service.count_incidents() == 1  # the old copy's data, as accepted
+        assert any(e.action == "accept_old_copy" for e in service.audit_entries())
+    finally:
+        service.vault.close()
+
+
+def test_a_copy_from_within_the_last_session_is_caught_too(vault_dir: Path, tmp_path: Path) -> None:
+    """Closing advances the generation, so a copy taken while the vault was open is old."""
+    Vault.create(vault_dir, PASSPHRASE, kdf=fast_kdf())[0].close()
+    service = VaultService(Vault.open(vault_dir, passphrase=PASSPHRASE))
+    service.add_incident(_incident())
+    service.vault.close()
+    during = tmp_path / "during"
+    _copy_db(vault_dir, during)
+    _session(vault_dir, saves=0)  # one more session after the copy, nothing saved
+    _put_back(during, vault_dir)
+    vault = Vault.open(vault_dir, passphrase=PASSPHRASE)
+    try:
+        assert vault.rollback_suspected() is not None
+    finally:
+        vault.close()
+
+
+def test_a_crashed_session_is_not_taken_for_a_rollback(vault_dir: Path) -> None:
+    vault, _key = Vault.create(vault_dir, PASSPHRASE, kdf=fast_kdf())
+    service = VaultService(vault)
+    service.add_incident(_incident())
+    # No close: as after a crash or power loss (the OS lock goes with the process).
+    assert vault.engine is not None
+    vault.engine.dispose()
+    vault._lock.release()
+    again = Vault.open(vault_dir, passphrase=PASSPHRASE)
+    try:
+        assert again.rollback_suspected() is None
+    finally:
+        again.close()
+
+
+def test_a_key_file_from_before_the_counter_opens_and_is_sealed(vault_dir: Path) -> None:
+    vault, _key = Vault.create(vault_dir, PASSPHRASE, kdf=fast_kdf())
+    vault.close()
+    path = vault_dir / KEY_NAME
+    document = json.loads(path.read_text())
+    del document["generation"]
+    path.write_text(json.dumps(document, sort_keys=True, indent=2) + "\n")
+    assert KeyFile.load(path).generation is None
+    again = Vault.open(vault_dir, passphrase=PASSPHRASE)
+    try:
+        assert again.rollback_suspected() is None
+        assert KeyFile.load(path).sealed_generation(again.data_key) == again.generation()
+    finally:
+        again.close()
+
+
+def test_a_forged_counter_is_not_believed(vault_dir: Path) -> None:
+    """Raising the value without the data key breaks the seal: no false alarm, renewed."""
+    vault, _key = Vault.create(vault_dir, PASSPHRASE, kdf=fast_kdf())
+    vault.close()
+    path = vault_dir / KEY_NAME
+    document = json.loads(path.read_text())
+    document["generation"]["value"] += 100
+    path.write_text(json.dumps(document, sort_keys=True, indent=2) + "\n")
+    again = Vault.open(vault_dir, passphrase=PASSPHRASE)
+    try:
+        assert again.rollback_suspected() is None
+        keyfile = KeyFile.load(path)
+        assert keyfile.sealed_generation(again.data_key) == again.generation()
+    finally:
+        again.close()
+
+
+def test_a_malformed_counter_makes_the_key_file_damaged(vault_dir: Path) -> None:
+    vault, key = Vault.create(vault_dir, PASSPHRASE, kdf=fast_kdf())
+    vault.close()
+    path = vault_dir / KEY_NAME
+    document = json.loads(path.read_text())
+    document["generation"]["value"] = "7"
+    path.write_text(json.dumps(document, sort_keys=True, indent=2) + "\n")
+    result = run_cli(
+        "--lang",
+        "en",
+        "--vault",
+        str(vault_dir),
+        "check",
+        env={"VBEDESK_PASSPHRASE": PASSPHRASE},
+    )
+    assert result.returncode == 4
+    assert "key file is missing or damaged" in result.stderr
+    # The recovery key still opens it, and a new passphrase writes a sound key file.
+    opened = Vault.open(vault_dir, recovery_key=key)
+    try:
+        opened.change_passphrase(PASSPHRASE + " new", kdf=fast_kdf())
+        assert KeyFile.load(path).sealed_generation(opened.data_key) == opened.generation()
+    finally:
+        opened.close()
+
+
+def test_a_passphrase_change_keeps_the_counter(vault_dir: Path) -> None:
+    vault, _key = Vault.create(vault_dir, PASSPHRASE, kdf=fast_kdf())
+    try:
+        vault.change_passphrase(PASSPHRASE + " två", kdf=fast_kdf())
+        keyfile = KeyFile.load(vault_dir / KEY_NAME)
+        assert keyfile.sealed_generation(vault.data_key) == vault.generation()
+    finally:
+        vault.close()

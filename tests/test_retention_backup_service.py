@@ -1,0 +1,195 @@
+"""The service methods under the backups and gallring pages, without widgets."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from vbedesk.errors import InputRefused
+from vbedesk.model import Incident
+from vbedesk.storage.backup import (
+    backup_name,
+    default_backup_dir,
+    list_backups,
+    surplus_generations,
+    verify_backup,
+)
+from vbedesk.storage.files import FileExists
+from vbedesk.storage.service import NotFound, VaultService
+
+BACKUP_PASS = "a long backup sentence for the safe"
+
+
+def _incident(received: date, retain: date | None = None, text: str = "Klotter.") -> Incident:
+    return Incident(
+        received_on=received,
+        environment="OKLAR",
+        incident_types=frozenset({"KLOTTER"}),
+        description=text,
+        retain_until=retain,
+    )
+
+
+def test_retention_due_is_strictly_before_today(service: VaultService) -> None:
+    today = date(2026, 6, 1)
+    due = service.add_incident(_incident(date(2020, 1, 1), date(2026, 5, 31))).incident.id
+    on_the_day = service.add_incident(_incident(date(2020, 1, 1), date(2026, 6, 1))).incident.id
+    # Without a date of its own: received + the retention period from the settings (5 years).
+    default = service.add_incident(_incident(date(2021, 5, 31))).incident
+    assert default.retain_until == date(2026, 5, 31)
+    rows = service.retention_due(today)
+    assert [r.id for r in rows] == sorted([due, default.id])  # type: ignore[type-var]
+    assert on_the_day not in [r.id for r in rows]
+    assert service.count_retention_due(today) == 2
+    assert rows[0].incident_types == ("KLOTTER",)
+
+
+def test_delete_incidents_takes_their_drafts_and_logs_ids_only(service: VaultService) -> None:
+    a = service.add_incident(_incident(date(2020, 1, 1), text="Hemlig text ett.")).incident.id
+    b = service.add_incident(_incident(date(2020, 1, 2))).incident.id
+    keep = service.add_incident(_incident(date(2020, 1, 3))).incident.id
+    assert a is not None and b is not None and keep is not None
+    service.save_draft("incident", str(a), {"description": "Hemlig text ett, ändrad."})
+    service.save_draft("incident", str(keep), {"description": "kvar"})
+    assert service.delete_incidents([b, a, a], "gallring") == 2
+    assert [d.ref for d in service.drafts("incident")] == [str(keep)]
+    entry = service.audit_entries(1)[0]
+    assert entry.action == "incident.gallring" and entry.entity_id == "2"
+    assert entry.detail == f"gallring; count=2; ids={a},{b}"
+    assert service.check().ok
+    with pytest.raises(InputRefused):
+        service.delete_incidents([])
+    with pytest.raises(NotFound):
+        service.delete_incidents([keep, 424242])
+    assert service.count_incidents() == 1
+
+
+def test_export_incidents_refuses_bad_input_and_writes_nothing(
+    service: VaultService, tmp_path: Path
+) -> None:
+    a = service.add_incident(_incident(date(2020, 1, 1))).incident.id
+    assert a is not None
+    with pytest.raises(InputRefused):
+        service.export_incidents([a], tmp_path / "x.xml", "xml")
+    with pytest.raises(InputRefused):
+        service.export_incidents([], tmp_path / "x.csv", "csv")
+    with pytest.raises(NotFound):
+        service.export_incidents([a, 999], tmp_path / "x.csv", "csv")
+    taken = tmp_path / "taken.json"
+    taken.write_text("x", encoding="utf-8")
+    with pytest.raises(FileExists):
+        service.export_incidents([a], taken, "json")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken.json", "vault"]
+    assert taken.read_text(encoding="utf-8") == "x"
+    assert service.disclosures() == []
+
+
+def test_retention_due_comes_in_pages_oldest_date_first(service: VaultService) -> None:
+    today = date(2026, 6, 1)
+    ids = service.import_incidents(
+        [_incident(date(2019, 1, 1), date(2026, 1, 1 + n % 28)) for n in range(7)]
+    )
+    pages = [service.retention_due(today, offset=o, limit=3) for o in (0, 3, 6, 9)]
+    assert [len(p) for p in pages] == [3, 3, 1, 0]
+    rows = [r for page in pages for r in page]
+    assert sorted(r.id for r in rows) == sorted(ids)
+    keys = [(r.retain_until, r.id) for r in rows]
+    assert keys == sorted(keys)
+
+
+def test_export_retention_due_streams_every_due_incident(
+    service: VaultService, tmp_path: Path
+) -> None:
+    today = date(2026, 6, 1)
+    due = service.import_incidents(
+        [_incident(date(2019, 1, 1), date(2026, 1, 1)) for _ in range(5)]
+    )
+    service.add_incident(_incident(date(2025, 1, 1), date(2030, 1, 1)))
+    entry, count = service.export_retention_due(today, tmp_path / "due.json", "json")
+    assert count == 5 and "(5)" in entry.title
+    exported = json.loads((tmp_path / "due.json").read_text(encoding="utf-8"))
+    assert [r["id"] for r in exported] == sorted(due)
+    assert service.disclosures()[-1].path == str((tmp_path / "due.json").resolve())
+    # Bad input and nothing due: refused, no file, nothing registered.
+    with pytest.raises(InputRefused):
+        service.export_retention_due(today, tmp_path / "x.xml", "xml")
+    with pytest.raises(InputRefused):
+        service.export_retention_due(date(2000, 1, 1), tmp_path / "none.csv", "csv")
+    assert not (tmp_path / "none.csv").exists() and len(service.disclosures()) == 1
+
+
+def test_delete_retention_due_deletes_exactly_the_due_in_sql(service: VaultService) -> None:
+    today = date(2026, 6, 1)
+    old = [_incident(date(2019, 1, 1), date(2026, 1, 1), text="Hemlig text.")] * 3
+    new = [_incident(date(2025, 1, 1), date(2030, 1, 1))]
+    ids = service.import_incidents(old + new + old[:1] + new + old[:1])
+    due = [ids[0], ids[1], ids[2], ids[4], ids[6]]
+    kept = [ids[3], ids[5]]
+    service.save_draft("incident", str(ids[4]), {"description": "Hemlig text."})
+    service.save_draft("incident", str(kept[0]), {"description": "kvar"})
+    assert service.delete_retention_due(today, "gallring") == 5
+    assert sorted(i.id for i in service.iter_incidents()) == kept  # type: ignore[type-var]
+    assert [d.ref for d in service.drafts("incident")] == [str(kept[0])]
+    entry = service.audit_entries(1)[0]
+    assert entry.action == "incident.gallring" and entry.entity_id == "5"
+    assert entry.detail == f"gallring; count=5; ids={due[0]}-{due[2]},{due[3]},{due[4]}"
+    assert "Hemlig" not in entry.detail
+    assert service.check().ok
+    # Nothing due any more: refused, nothing changes, no second audit row.
+    with pytest.raises(InputRefused):
+        service.delete_retention_due(today)
+    assert service.count_incidents() == 2
+    assert len([e for e in service.audit_entries(50) if e.action == "incident.gallring"]) == 1
+
+
+def test_create_backup_audits_and_registers(service: VaultService, tmp_path: Path) -> None:
+    out = tmp_path / "b.vbdk"
+    manifest = service.create_backup(out, BACKUP_PASS, _test_kdf=True)
+    assert verify_backup(out, BACKUP_PASS, allow_test_params=True) == manifest
+    assert [d.kind for d in service.disclosures()] == ["backup"]
+    status = service.backup_status()
+    assert status.last is not None and status.last.tzinfo is UTC and status.skipped is None
+    service.record_skipped_backup()
+    assert service.backup_status().skipped is not None
+    with pytest.raises(InputRefused):  # an existing file is never written over
+        service.create_backup(out, BACKUP_PASS, _test_kdf=True)
+    assert len(service.disclosures()) == 1
+
+
+def test_the_automatic_backup_goes_to_the_backup_folder(service: VaultService) -> None:
+    assert service.backup_folder() == default_backup_dir(service.vault.folder)
+    assert service.backup_folder().parent == service.vault.folder.parent
+    out = service.create_automatic_backup(BACKUP_PASS, _test_kdf=True)
+    files = list_backups(service.backup_folder())
+    assert [f.path for f in files] == [out] and files[0].automatic
+    assert service.audit_entries(2)[-1].detail == "automatic"
+
+
+def test_surplus_generations_counts_only_automatic_backups(tmp_path: Path) -> None:
+    for day in range(1, 5):
+        when = datetime(2026, 1, day, tzinfo=UTC)
+        (tmp_path / backup_name(when, automatic=True)).write_bytes(b"x")
+    (tmp_path / backup_name(datetime(2025, 1, 1, tzinfo=UTC))).write_bytes(b"x")
+    (tmp_path / ".hidden.vbdk").write_bytes(b"x")
+    (tmp_path / "notes.txt").write_bytes(b"x")
+    files = list_backups(tmp_path)
+    assert len(files) == 5
+    surplus = surplus_generations(files, 2)
+    assert [f.path.name[:24] for f in surplus] == [
+        backup_name(datetime(2026, 1, 2, tzinfo=UTC), automatic=True)[:24],
+        backup_name(datetime(2026, 1, 1, tzinfo=UTC), automatic=True)[:24],
+    ]
+    assert list_backups(tmp_path / "missing") == []
+
+
+def test_the_new_settings_are_validated(service: VaultService) -> None:
+    assert service.set_setting("auto_backup", True).auto_backup is True
+    with pytest.raises(InputRefused, match="on or off"):
+        service.set_setting("auto_backup", "yes")
+    with pytest.raises(InputRefused):
+        service.set_setting("backup_folder", "x" * 1001)
+    assert service.set_setting("backup_folder", " /media/usb ").backup_folder == "/media/usb"
+    assert service.settings().auto_backup is True
