@@ -442,15 +442,54 @@ def test_the_window_lists_the_pages_that_exist(
         qtbot.addWidget(window)
         ids = window.page_ids()
         assert ids[0] == "overview" and ids[-1] == "settings"
-        assert set(ids) <= {"overview", "incidents", "plan", "training", "contacts", "settings"}
+        assert set(ids) <= {
+            "overview",
+            "incidents",
+            "routine",
+            "plan",
+            "training",
+            "situation",
+            "reports",
+            "contacts",
+            "backups",
+            "retention",
+            "settings",
+        }
         assert window.nav.count() == len(ids)
         for row, page in enumerate(window.pages()):
             assert window.nav.item(row).text() == page.title()
         assert window.lock_action.shortcut().toString() == "Ctrl+L"
         assert window.vault_status.text() == "Vault: vault"
-        assert window.backup_status.text() == "Latest backup: unknown"
+        assert window.backup_status.text() == "Latest backup: never"
         window.nav.setCurrentRow(len(ids) - 1)
         assert window.current_page() is window.page("settings")
+    finally:
+        vault.close()
+
+
+def test_the_navigation_fits_its_longest_title_at_any_font(
+    qtbot: QtBot, ui_vault: UiVault, memory_store: KeyringStore
+) -> None:
+    from PySide6.QtGui import QFont
+
+    vault = Vault.open(ui_vault.folder, passphrase=ui_vault.passphrase)
+    try:
+        window = MainWindow(VaultService(vault), memory_store)
+        qtbot.addWidget(window)
+        titles = [window.nav.item(r).text() for r in range(window.nav.count())]
+
+        def longest() -> int:
+            return max(window.nav.fontMetrics().horizontalAdvance(t) for t in titles)
+
+        normal = window.nav.width()
+        assert MainWindow.NAV_MIN_WIDTH <= normal <= MainWindow.NAV_MAX_WIDTH
+        assert normal > longest()
+        large = QFont(window.font())
+        large.setPointSize(22)
+        window.setFont(large)  # a FontChange: the navigation follows
+        assert window.nav.width() > normal
+        assert window.nav.width() > longest() or window.nav.width() == MainWindow.NAV_MAX_WIDTH
+        assert window.nav.width() <= MainWindow.NAV_MAX_WIDTH
     finally:
         vault.close()
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -23,15 +25,17 @@ from vbedesk.i18n import LANGUAGES, _, detect_language
 from vbedesk.settings import Settings
 from vbedesk.storage.keys import KdfParams
 from vbedesk.storage.secrets import KeyringStore
-from vbedesk.storage.service import VaultService
 from vbedesk.storage.vault import Vault, default_vault_dir
-from vbedesk.ui.dialogs.first_run import FirstRunDialog
 from vbedesk.ui.dialogs.unlock import UnlockDialog
+from vbedesk.ui.icons import app_icon
 from vbedesk.ui.lock import IdleLock, LockKeys
-from vbedesk.ui.main_window import LOCK_SHORTCUT, QUICK_HIDE_SHORTCUT, MainWindow
-from vbedesk.ui.messages import show_error
-from vbedesk.ui.page import Page
-from vbedesk.ui.tasks import wait_for_tasks
+from vbedesk.ui.messages import delete_when_finished, show_error
+
+if TYPE_CHECKING:  # imported when needed: the unlock dialog shows before they load
+    from vbedesk.storage.service import VaultService
+    from vbedesk.ui.main_window import MainWindow
+    from vbedesk.ui.page import Page
+from vbedesk.ui.tasks import run_task, wait_for_tasks
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +56,13 @@ def keep_none_alive() -> None:
         return
     import ctypes
 
-    refcount = ctypes.c_ssize_t.from_address(id(None))  # ob_refcnt: first field of PyObject
-    if refcount.value < 1 << 40:
-        refcount.value += 1 << 40
+    # PySide6 6.12.0 also drops a reference to ``True`` on every signal emit (hence the
+    # pin below 6.12 in pyproject.toml); the same guard covers the booleans in case that
+    # version is installed anyway.
+    for singleton in (None, True, False):
+        refcount = ctypes.c_ssize_t.from_address(id(singleton))  # ob_refcnt: first field
+        if refcount.value < 1 << 40:
+            refcount.value += 1 << 40
 
 
 def alive(obj: QObject | None) -> bool:
@@ -124,13 +132,17 @@ class AppController(QObject):
             log.info("remembered key not used (%s)", type(exc).__name__)
             vault = None
         if vault is not None:
+            from vbedesk.storage.service import VaultService
+
             self._open_window(VaultService(vault))
         else:
             self.show_unlock()
 
     def show_first_run(self) -> None:
+        from vbedesk.ui.dialogs.first_run import FirstRunDialog
+
         dialog = FirstRunDialog(self.folder, kdf=self.kdf)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_when_finished(dialog)
         dialog.created.connect(self._first_run_done)
         dialog.rejected.connect(self._quit)
         self._dialog = dialog
@@ -142,7 +154,7 @@ class AppController(QObject):
 
     def show_unlock(self, *, minimized: bool = False) -> UnlockDialog:
         dialog = UnlockDialog(self.folder, self.store, hint=self.hint, kdf=self.kdf)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_when_finished(dialog)
         dialog.unlocked.connect(self._open_window)
         dialog.rejected.connect(self._quit)
         self._dialog = dialog
@@ -155,6 +167,8 @@ class AppController(QObject):
         return dialog
 
     def _open_window(self, service: VaultService) -> None:
+        from vbedesk.ui.main_window import LOCK_SHORTCUT, QUICK_HIDE_SHORTCUT, MainWindow
+
         self.service = service
         self._mirror_language(service.settings())
         window = MainWindow(service, self.store, classes=self.classes, qsettings=self.qsettings)
@@ -260,7 +274,85 @@ class AppController(QObject):
 
     # -- quitting ------------------------------------------------------------------------
     def _window_closed(self) -> None:
+        if self._start_auto_backup():
+            return  # the vault closes when the backup is written, fails or is skipped
         self._close_vault()
+        self.finished.emit()
+
+    # -- the automatic backup on close ---------------------------------------------------
+    def _start_auto_backup(self) -> bool:
+        """Begin the automatic backup when it is on; False when there is none to make.
+
+        The backup passphrase comes from the keyring when it is remembered there (secure
+        backends only); otherwise it is asked for, and the coordinator may skip the
+        backup: the status bar says so at the next start.
+        """
+        service = self.service
+        if service is None or not service.vault.is_open:
+            return False
+        try:
+            if not service.settings().auto_backup:
+                return False
+        except Exception as exc:  # closing must not fail on the setting
+            log.warning("automatic backup setting unreadable (%s)", type(exc).__name__)
+            return False
+        if self.idle is not None:
+            self.idle.timer.stop()  # the backup is not interrupted by the idle lock
+        passphrase = self.store.get_backup_passphrase(service.vault.vault_id)
+        if passphrase:
+            self._auto_backup(passphrase)
+            return True
+
+        from vbedesk.ui.dialogs.backup_dialogs import AskPassphraseDialog
+
+        dialog = AskPassphraseDialog(
+            None,
+            title=_("Automatic backup"),
+            text=_(
+                "The program makes its automatic backup before it closes. Type the backup "
+                "passphrase, or skip the backup this time."
+            ),
+            ok_text=_("&Make the backup"),
+            cancel_text=_("&Skip"),
+        )
+        delete_when_finished(dialog)
+        dialog.entered.connect(self._auto_backup)
+        dialog.rejected.connect(self._auto_backup_skipped)
+        self._dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return True
+
+    def _auto_backup(self, passphrase: str) -> None:
+        service = self.service
+        if service is None:
+            self.finished.emit()
+            return
+        run_task(
+            lambda: service.create_automatic_backup(passphrase),
+            lambda _path: self._finish_close(),
+            self._auto_backup_failed,
+            None,
+            progress_text=_("Making the automatic backup…"),
+        )
+
+    def _auto_backup_failed(self, exc: BaseException) -> None:
+        log.warning("automatic backup failed (%s)", type(exc).__name__)
+        self._auto_backup_skipped()
+
+    def _auto_backup_skipped(self) -> None:
+        service = self.service
+        if service is not None and service.vault.is_open:
+            try:
+                service.record_skipped_backup()
+            except Exception as exc:
+                log.warning("could not record the skipped backup (%s)", type(exc).__name__)
+        self._finish_close()
+
+    def _finish_close(self) -> None:
+        if self.service is not None:
+            self._close_vault()
         self.finished.emit()
 
     def _quit(self) -> None:
@@ -274,10 +366,52 @@ class AppController(QObject):
             self._close_vault()
         dialog = self.dialog
         if dialog is not None:
-            if isinstance(dialog, FirstRunDialog):
-                dialog.abandon()
+            abandon = getattr(dialog, "abandon", None)  # the first-run dialog's clean-up
+            if callable(abandon):
+                abandon()
             dialog.hide()
             dialog.deleteLater()
+
+
+class _FirstPaint(QObject):
+    """Calls ``then`` once, just after ``widget`` has painted for the first time."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._then: Callable[[], object] | None = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._then is not None:
+            then, self._then = self._then, None
+            QTimer.singleShot(0, then)  # after this paint has finished
+        return False
+
+
+def _after_first_paint(widget: QWidget, then: Callable[[], object]) -> None:
+    _FirstPaint(widget, then)
+
+
+def preload_window_modules() -> threading.Thread:
+    """Import the main window, its pages and the storage layer on a worker thread while
+    the unlock or first-run dialog waits for typing, so that the dialog appears without
+    waiting for them and unlocking does not pay for them (docs/performance.md). Imports
+    only: no Qt object is made there. A module the GUI thread needs sooner is simply
+    imported there, the import lock making it wait for this thread's half."""
+
+    def work() -> None:
+        try:
+            from vbedesk.storage import schema  # noqa: F401  (alembic, the slowest)
+            from vbedesk.storage.service import VaultService  # noqa: F401
+            from vbedesk.ui.main_window import page_classes
+
+            page_classes()
+        except Exception as exc:  # the GUI thread imports it again and reports it
+            log.info("preloading failed (%s)", type(exc).__name__)
+
+    thread = threading.Thread(target=work, name="vbedesk-preload", daemon=True)
+    thread.start()
+    return thread
 
 
 def _parse(argv: Sequence[str]) -> argparse.Namespace:
@@ -310,10 +444,14 @@ def run(
     chosen = language or (stored if stored in LANGUAGES else None) or detect_language()
     translators = install_translators(app, str(chosen))
     app.setApplicationDisplayName(_("VBE Desk"))
+    app.setWindowIcon(app_icon())  # every window and dialog, and the taskbar
+    app.setDesktopFileName("vbedesk")  # matches installer/linux/vbedesk.desktop
     controller = AppController(folder, KeyringStore(), qsettings=qsettings, hint=hint)
     controller.finished.connect(app.quit)
     try:
         controller.start()
+        if controller.dialog is not None:  # a dialog waits: load the rest once it is painted
+            _after_first_paint(controller.dialog, preload_window_modules)
         code = app.exec()
     except Exception as exc:
         show_error(None, exc)

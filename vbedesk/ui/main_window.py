@@ -9,8 +9,10 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import cast
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,9 +29,11 @@ from vbedesk.i18n import _
 from vbedesk.storage.secrets import KeyringStore
 from vbedesk.storage.service import VaultService
 from vbedesk.ui.lock import format_remaining
+from vbedesk.ui.messages import warning_colour
 from vbedesk.ui.page import Page
 from vbedesk.ui.pages.overview import OverviewPage
 from vbedesk.ui.pages.settings_page import SettingsPage
+from vbedesk.ui.status import backup_age_text
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +41,21 @@ log = logging.getLogger(__name__)
 #: Each is included only when its module imports, so the shell runs before they land.
 OPTIONAL_PAGES: tuple[tuple[str, str], ...] = (
     ("incidents", "IncidentsPage"),
+    ("routine", "RoutinePage"),
     ("plan", "PlanPage"),
     ("training", "TrainingPage"),
+    ("situation", "SituationPage"),
+    ("reports", "ReportsPage"),
     ("contacts", "ContactsPage"),
+    ("backups", "BackupsPage"),
+    ("retention", "RetentionPage"),
 )
 
 LOCK_SHORTCUT = "Ctrl+L"
 #: Quick hide: lock at once and minimise the unlock dialog too (someone walks in).
 QUICK_HIDE_SHORTCUT = "Ctrl+Shift+L"
+#: A call through the concern/incident routine, from anywhere.
+CALL_SHORTCUT = "Ctrl+R"
 
 
 def page_classes() -> list[type[Page]]:
@@ -93,16 +104,18 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setAccessibleName(_("Navigation"))
-        self.nav.setMinimumWidth(170)
-        self.nav.setMaximumWidth(240)
         self.nav.setUniformItemSizes(True)
         self.nav.setSpacing(2)
         self.stack = QStackedWidget()
         self.stack.setAccessibleName(_("Page"))
-        self._pages: list[Page] = []
-        for cls in classes if classes is not None else page_classes():
-            page = page_factory(cls, service) if page_factory else self._make_page(cls)
-            self._add_page(page)
+        # Pages are built when first shown (or asked for): unlocking builds only the first,
+        # and a page over a large table costs nothing until it is visited.
+        self._classes = list(classes if classes is not None else page_classes())
+        self._built: dict[int, Page] = {}
+        self._page_factory = page_factory
+        for cls in self._classes:
+            self._add_entry(cls)
+        self.fit_navigation()
         self.nav.currentRowChanged.connect(self._row_changed)
 
         central = QWidget()
@@ -137,11 +150,21 @@ class MainWindow(QMainWindow):
             )
         )
         self.hide_action.triggered.connect(self.quick_hide_requested)
+        self.call_action = QAction(_("Call (routine)"), self)
+        self.call_action.setShortcut(QKeySequence(CALL_SHORTCUT))
+        self.call_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.call_action.setToolTip(
+            _("Take a call through the concern/incident routine ({key}).").format(
+                key=QKeySequence(CALL_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
+            )
+        )
+        self.call_action.triggered.connect(self.open_call)
+        toolbar.addAction(self.call_action)
         toolbar.addAction(self.lock_action)
         toolbar.addAction(self.hide_action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
-        for action in (self.lock_action, self.hide_action):
+        for action in (self.call_action, self.lock_action, self.hide_action):
             button = toolbar.widgetForAction(action)
             if button is not None:
                 button.setAccessibleName(action.text().replace("&", ""))
@@ -157,10 +180,11 @@ class MainWindow(QMainWindow):
         status.addWidget(self.vault_status)
         status.addPermanentWidget(self.backup_status)
         status.addPermanentWidget(self.lock_status)
+        self.update_backup_status()
 
         self.resize(QSize(1200, 780))
         self._restore_geometry()
-        if self._pages:
+        if self._classes:
             self.nav.setCurrentRow(0)
 
     # -- pages ---------------------------------------------------------------------------
@@ -169,27 +193,70 @@ class MainWindow(QMainWindow):
             page = SettingsPage(self.service, store=self.store)
             page.settings_saved.connect(self.settings_saved)
             return page
+        if getattr(cls, "wants_store", False):
+            return cls(self.service, store=self.store)  # type: ignore[call-arg]
         return cls(self.service)
 
-    def _add_page(self, page: Page) -> None:
-        self._pages.append(page)
-        self.stack.addWidget(page)
-        item = QListWidgetItem(page.title())
-        item.setData(Qt.ItemDataRole.UserRole, page.page_id)
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, page.title())
+    #: Bounds of the navigation's width (px): titles are short, the page needs the room.
+    NAV_MIN_WIDTH, NAV_MAX_WIDTH = 150, 420
+
+    def fit_navigation(self) -> None:
+        """Size the navigation to its longest title in the current font, within bounds,
+        so that long Swedish titles are not cut at a large system font."""
+        metrics = self.nav.fontMetrics()
+        longest = max(
+            (metrics.horizontalAdvance(self.nav.item(r).text()) for r in range(self.nav.count())),
+            default=0,
+        )
+        # The item's own margins and the list's spacing, frame and a scroll bar's room.
+        extra = 2 * self.nav.frameWidth() + 4 * self.nav.spacing() + 2 * metrics.averageCharWidth()
+        extra += self.nav.verticalScrollBar().sizeHint().width()
+        width = max(self.NAV_MIN_WIDTH, min(self.NAV_MAX_WIDTH, longest + extra))
+        self.nav.setFixedWidth(width)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        fonts = (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange)
+        if event.type() in fonts and hasattr(self, "nav"):
+            self.fit_navigation()
+
+    def _add_entry(self, cls: type[Page]) -> None:
+        title = cls.title(cast(Page, None))  # a constant: read before the page is built
+        item = QListWidgetItem(title)
+        item.setData(Qt.ItemDataRole.UserRole, cls.page_id)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, title)
         item.setSizeHint(QSize(0, 34))
         self.nav.addItem(item)
 
+    def _build(self, row: int) -> Page:
+        """The page of navigation ``row``, built on first use."""
+        page = self._built.get(row)
+        if page is None:
+            cls = self._classes[row]
+            factory = self._page_factory
+            page = factory(cls, self.service) if factory else self._make_page(cls)
+            written = getattr(page, "backup_written", None)
+            if written is not None:
+                written.connect(self.update_backup_status)
+            self.stack.addWidget(page)
+            self._built[row] = page
+        return page
+
     def pages(self) -> list[Page]:
-        return list(self._pages)
+        """Every page, in navigation order (building those not shown yet)."""
+        return [self._build(row) for row in range(len(self._classes))]
+
+    def built_pages(self) -> list[Page]:
+        """The pages built so far (shown or asked for), in navigation order."""
+        return [self._built[row] for row in sorted(self._built)]
 
     def page_ids(self) -> list[str]:
-        return [p.page_id for p in self._pages]
+        return [cls.page_id for cls in self._classes]
 
     def page(self, page_id: str) -> Page:
-        for page in self._pages:
-            if page.page_id == page_id:
-                return page
+        for row, cls in enumerate(self._classes):
+            if cls.page_id == page_id:
+                return self._build(row)
         raise KeyError(page_id)
 
     def current_page(self) -> Page | None:
@@ -198,30 +265,53 @@ class MainWindow(QMainWindow):
 
     def show_page(self, page_id: str) -> Page:
         page = self.page(page_id)
-        self.nav.setCurrentRow(self._pages.index(page))
+        self.nav.setCurrentRow(self.page_ids().index(page_id))
         return page
 
     def _row_changed(self, row: int) -> None:
-        if not 0 <= row < len(self._pages):
+        if not 0 <= row < len(self._classes):
             return
-        page = self._pages[row]
-        self.stack.setCurrentWidget(page)
         try:
+            page = self._build(row)
+            self.stack.setCurrentWidget(page)
             page.refresh()
         except Exception as exc:  # one page's fault must not take the window down
             from vbedesk.ui.messages import show_error
 
             show_error(self, exc)
 
+    def open_call(self) -> object:
+        """The call window: the open one, else a half-done call offered, else a new call."""
+        from vbedesk.ui.dialogs.wizard import open_call
+
+        return open_call(self.service, self)
+
     def save_drafts(self) -> None:
         """Ask every page to keep its unsaved input as an encrypted draft."""
-        for page in self._pages:
+        for page in self.built_pages():  # a page never built holds no input
             try:
                 page.save_draft()
             except Exception as exc:  # keep locking: a lost draft beats an open vault
                 log.error("page %s could not save its draft (%s)", page.page_id, type(exc).__name__)
 
     # -- status --------------------------------------------------------------------------
+    def update_backup_status(self) -> None:
+        """The time since the last backup (a warning when there is none or it is old), and
+        a note when the automatic backup was skipped at the last close."""
+        try:
+            status = self.service.backup_status()
+        except Exception as exc:  # the status bar must never take the window down
+            log.warning("backup status unavailable (%s)", type(exc).__name__)
+            return
+        text, warn = backup_age_text(status.last, datetime.now(UTC))
+        if status.skipped is not None:
+            text += " – " + _("the automatic backup was skipped at the last close")
+            warn = True
+        self.backup_status.setText(text)
+        warning = f"color: {warning_colour()}; font-weight: bold;"
+        self.backup_status.setStyleSheet(warning if warn else "")
+        self.backup_status.setToolTip(_("Make a backup on the Backups page.") if warn else "")
+
     def set_lock_remaining(self, seconds: int) -> None:
         self.lock_status.setText(_("Locks in {time}").format(time=format_remaining(seconds)))
 

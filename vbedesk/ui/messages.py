@@ -9,10 +9,26 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtGui import QGuiApplication, QPalette
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from vbedesk.errors import VbedeskError
 from vbedesk.i18n import _
+
+
+def warning_colour() -> str:
+    """The red for refusals and warnings: dark on a light palette, light on a dark one, so
+    that it reads on both (the application's palette follows the system's)."""
+    window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
+    return "#ff8a80" if window.lightness() < 128 else "#a4000f"
+
+
+def secondary_colour() -> str:
+    """The colour of secondary text (hints, provenance, key help): the palette's
+    placeholder text, so it stays readable on a dark palette as on a light one."""
+    c = QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+    return f"rgba({c.red()}, {c.green()}, {c.blue()}, {c.alpha()})"
+
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +63,19 @@ def show_message(
     box.setAccessibleName(box.windowTitle())
     box.setAccessibleDescription(text)
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    delete_when_finished(box)
     box.setWindowModality(Qt.WindowModality.WindowModal)
     box.open()
     return box
+
+
+def delete_when_finished(dialog: QDialog) -> None:
+    """Delete ``dialog`` (later, from the event loop) once it has finished.
+
+    Used instead of ``WA_DeleteOnClose``: with PySide6 a dialog that deletes itself on close
+    while its owner goes away in the same turn of the event loop can crash the process.
+    """
+    dialog.finished.connect(dialog.deleteLater)
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:

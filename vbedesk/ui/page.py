@@ -7,7 +7,7 @@ that, ``save_draft`` lets a page with unsaved input keep it as an encrypted draf
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from vbedesk.storage.service import VaultService
 
@@ -23,7 +23,8 @@ class Page(QWidget):
         self.service = service
 
     def title(self) -> str:
-        """The translated name in the navigation."""
+        """The translated name in the navigation: a constant, read without ``self`` (the
+        window lists a page before building it)."""
         raise NotImplementedError
 
     def refresh(self) -> None:
@@ -31,3 +32,13 @@ class Page(QWidget):
 
     def save_draft(self) -> None:
         """Keep unsaved input as an encrypted draft before a lock (default: nothing)."""
+
+
+def heading_font(label: QLabel, scale: float = 1.3) -> QLabel:
+    """Make ``label`` a heading: bold and ``scale`` times the system font, so it grows
+    with a large system font (a size fixed in points would end up smaller than the text)."""
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(True)
+    label.setFont(font)
+    return label

@@ -8,7 +8,9 @@ back before the program continues, so that it was really written down.
 from __future__ import annotations
 
 import random
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QFontDatabase, QKeyEvent
@@ -29,12 +31,15 @@ from PySide6.QtWidgets import (
 from vbedesk.i18n import _
 from vbedesk.passphrase import MIN_LENGTH, passphrase_problems
 from vbedesk.recovery import GROUPS
-from vbedesk.storage.bootstrap import create_vault
 from vbedesk.storage.keys import KdfParams
-from vbedesk.storage.service import VaultService
 from vbedesk.storage.vault import Vault, synced_folder_marker
-from vbedesk.ui.messages import error_text
+from vbedesk.ui.messages import delete_when_finished, error_text, warning_colour
 from vbedesk.ui.tasks import run_task
+
+if TYPE_CHECKING:  # loaded when used: the unlock dialog imports this module at start
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    from vbedesk.storage.service import VaultService
 
 STRENGTH_NAMES = ("Too weak", "Weak", "Fair", "Good", "Strong")
 
@@ -58,7 +63,7 @@ def error_label(name: str) -> QLabel:
     """A wrapping label for refusals, hidden until there is something to say."""
     label = QLabel()
     label.setWordWrap(True)
-    label.setStyleSheet("color: #a4000f; font-weight: bold;")
+    label.setStyleSheet(f"color: {warning_colour()}; font-weight: bold;")
     label.setAccessibleName(name)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
     label.hide()
@@ -175,6 +180,7 @@ class FirstRunDialog(QDialog):
         self._recovery_key = ""
         self.group_number = 0
         self._busy = False
+        self._printer: QPrinter | None = None
         self.setWindowTitle(_("VBE Desk: a new vault"))
         self.setAccessibleName(_("Create a new vault"))
         self.setModal(True)
@@ -296,10 +302,27 @@ class FirstRunDialog(QDialog):
         self.group_prompt.setBuddy(self.group_edit)
         self.group_edit.returnPressed.connect(self._next)
         self.group_error = error_label(_("The group does not match"))
+        self.print_button = QPushButton(_("&Print recovery sheet…"))
+        self.print_button.setAccessibleName(_("Print recovery sheet"))
+        self.print_button.setToolTip(
+            _("A one-page sheet with the key, the vault id and instructions, for the safe.")
+        )
+        self.print_button.clicked.connect(self.print_sheet)
+        self.save_pdf_button = QPushButton(_("Save as P&DF…"))
+        self.save_pdf_button.setAccessibleName(_("Save the recovery sheet as PDF"))
+        self.save_pdf_button.clicked.connect(self.choose_pdf_file)
+        self.sheet_label = QLabel()
+        self.sheet_label.setWordWrap(True)
+        self.sheet_label.setAccessibleName(_("Recovery sheet"))
+        sheet_row = QHBoxLayout()
+        sheet_row.addWidget(self.print_button)
+        sheet_row.addWidget(self.save_pdf_button)
+        sheet_row.addWidget(self.sheet_label, 1)
         layout = QVBoxLayout(page)
         layout.addWidget(heading_label(_("Recovery key")))
         layout.addWidget(intro)
         layout.addWidget(self.key_label)
+        layout.addLayout(sheet_row)
         layout.addWidget(self.group_prompt)
         layout.addWidget(self.group_edit)
         layout.addWidget(self.group_error)
@@ -367,7 +390,7 @@ class FirstRunDialog(QDialog):
         dialog = QFileDialog(self, _("Folder of the vault"), str(self.folder().parent))
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_when_finished(dialog)
         dialog.fileSelected.connect(lambda path: self.folder_edit.setText(path))
         dialog.open()
 
@@ -400,6 +423,8 @@ class FirstRunDialog(QDialog):
         kdf = self._kdf
         show_error(self.create_error, "")
         self._set_busy(True)
+        from vbedesk.storage.bootstrap import create_vault
+
         run_task(
             lambda: create_vault(folder, passphrase, kdf=kdf),
             self._created,
@@ -424,6 +449,82 @@ class FirstRunDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         show_error(self.create_error, error_text(exc))
+
+    # -- the recovery sheet --------------------------------------------------------------
+    def print_sheet(self) -> QPrintDialog | None:
+        """The system's print dialog; the sheet is printed when it is accepted."""
+        if self.service is None or not self._recovery_key:
+            return None
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setAccessibleName(_("Print recovery sheet"))
+        delete_when_finished(dialog)
+        dialog.accepted.connect(lambda: self.print_to(printer))
+        self._printer = printer
+        QDialog.open(dialog)  # QPrintDialog.open() in PySide6 insists on a receiver
+        return dialog
+
+    def print_to(self, printer: QPrinter) -> None:
+        """Print the sheet of the vault just created on ``printer``."""
+        if self.service is None or not self._recovery_key:
+            return
+        from vbedesk.ui.recovery_print import print_recovery_sheet
+
+        try:
+            print_recovery_sheet(
+                printer, self._recovery_key, self.service.vault.vault_id, created=date.today()
+            )
+            # Every printout is in the disclosure register, as in Rapporter.
+            where = printer.outputFileName() or printer.printerName() or _("printer")
+            self.service.record_disclosure("print", _("Recovery sheet"), where)
+        except Exception as exc:  # the printer refused: a message, never a traceback
+            show_error(self.group_error, error_text(exc))
+            return
+        self.sheet_label.setText(_("The recovery sheet was sent to the printer."))
+
+    def choose_pdf_file(self) -> QFileDialog | None:
+        if self.service is None:
+            return None
+        dialog = QFileDialog(
+            self, _("Save the recovery sheet"), str(Path.home() / "vbedesk-recovery-sheet.pdf")
+        )
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilters(["PDF (*.pdf)"])
+        dialog.setDefaultSuffix("pdf")
+        delete_when_finished(dialog)
+        dialog.fileSelected.connect(lambda path: self.save_pdf(Path(path)))
+        dialog.open()
+        return dialog
+
+    def save_pdf(self, path: Path) -> None:
+        """Write the sheet as PDF (worker thread), entered in the disclosure register."""
+        service, key = self.service, self._recovery_key
+        if service is None or not key or self._busy:
+            return
+        title = _("Recovery sheet")
+        from vbedesk.reports.recovery_sheet import build_recovery_sheet
+
+        def work() -> Path:
+            data = build_recovery_sheet(key, service.vault.vault_id, created=date.today())
+            service.write_disclosure(path, data, "pdf", title)
+            return path
+
+        self._set_busy(True)
+        run_task(work, self._pdf_saved, self._pdf_failed, self)
+
+    def _pdf_saved(self, path: Path) -> None:
+        self._set_busy(False)
+        self.sheet_label.setText(
+            _("Saved as {path}. Print it, then delete the file: the key opens the vault.").format(
+                path=path
+            )
+        )
+
+    def _pdf_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        show_error(self.group_error, error_text(exc))
 
     def group(self, number: int) -> str:
         """Group ``number`` (1-based) of the recovery key just shown."""

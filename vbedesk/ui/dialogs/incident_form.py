@@ -39,8 +39,10 @@ from vbedesk.errors import InputRefused
 from vbedesk.i18n import N_, _, language
 from vbedesk.incidents import ORGANISATION_MAX, incident_from_mapping, incident_to_dict
 from vbedesk.model import Incident
+from vbedesk.routine import CaseLog
 from vbedesk.storage.service import IdentifiersFound, VaultService
 from vbedesk.taxonomy import Taxonomy
+from vbedesk.ui.messages import delete_when_finished, warning_colour
 from vbedesk.ui.widgets.guarded_text import GuardedTextField, explain
 
 DRAFT_KIND = "incident"
@@ -210,6 +212,8 @@ class IncidentFormDialog(QDialog):
 
     #: The id of the incident just stored.
     saved = Signal(int)
+    #: The case log stored together with a new incident (a call's end, ``case_log=``).
+    case_log_saved = Signal(object)
 
     def __init__(
         self,
@@ -218,10 +222,14 @@ class IncidentFormDialog(QDialog):
         parent: QWidget | None = None,
         *,
         draft: Mapping[str, Any] | None = None,
+        case_log: CaseLog | None = None,
     ) -> None:
         super().__init__(parent)
         self.service = service
         self.incident = incident
+        # A call's new incident is stored with its case log; the call keeps its own draft.
+        self.case_log = case_log
+        self._keeps_drafts = case_log is None
         self.confirm_box: QMessageBox | None = None
         self._dirty = False
         self._loading = False
@@ -269,7 +277,7 @@ class IncidentFormDialog(QDialog):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setAccessibleName(_("Message"))
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.message.setStyleSheet("color: #a00000; font-weight: bold;")
+        self.message.setStyleSheet(f"color: {warning_colour()}; font-weight: bold;")
         self.message.setVisible(False)
 
         self.buttons = QDialogButtonBox()
@@ -334,6 +342,16 @@ class IncidentFormDialog(QDialog):
         right.addWidget(self.incident_types, 3)
         right.addWidget(actions_label)
         right.addWidget(self.actions_taken, 2)
+        self.case_logs = self._case_log_list()
+        if self.case_logs is not None:
+            logs_label = QLabel(_("Case &logs of calls:"))
+            logs_label.setBuddy(self.case_logs)
+            right.addWidget(logs_label)
+            right.addWidget(self.case_logs, 1)
+        elif case_log is not None:
+            note = QLabel(_("Saved together with the case log of the call."))
+            note.setWordWrap(True)
+            right.addWidget(note)
 
         top = QHBoxLayout()
         top.addLayout(left, 0)
@@ -376,6 +394,7 @@ class IncidentFormDialog(QDialog):
             self.incident_types,
             self.actions_taken,
             self.description.edit,
+            *([self.case_logs] if self.case_logs is not None else []),
             self.save_button,
             self.save_anyway_button,
             self.cancel_button,
@@ -550,7 +569,7 @@ class IncidentFormDialog(QDialog):
     def save_draft_now(self) -> None:
         """Keep the unsaved input as an encrypted draft (nothing happens without edits)."""
         self._draft_timer.stop()
-        if not self._dirty:
+        if not self._dirty or not self._keeps_drafts:
             return
         try:
             self.service.save_draft(DRAFT_KIND, self.draft_ref(), self.values())
@@ -563,7 +582,8 @@ class IncidentFormDialog(QDialog):
         """Close without saving and forget the draft (the user chose to drop the input)."""
         self._draft_timer.stop()
         self._dirty = False
-        self.service.discard_draft(DRAFT_KIND, self.draft_ref())
+        if self._keeps_drafts:
+            self.service.discard_draft(DRAFT_KIND, self.draft_ref())
         self.reject()
 
     def reject(self) -> None:
@@ -605,6 +625,8 @@ class IncidentFormDialog(QDialog):
         self.description.edit.rescan()
         try:
             incident = self.build_incident()
+            if incident.id is None and self.case_log is not None:
+                return self._save_with_case_log(incident, accept_findings)
             if incident.id is None:
                 result = self.service.add_incident(incident, accept_findings=accept_findings)
             else:
@@ -629,6 +651,59 @@ class IncidentFormDialog(QDialog):
         self.saved.emit(stored.id)
         self.accept()
         return True
+
+    def _save_with_case_log(self, incident: Incident, accept_findings: bool) -> bool:
+        """Store the call's case log and its new incident in one transaction."""
+        assert self.case_log is not None
+        try:
+            log = self.service.save_case_log(
+                self.case_log, incident, accept_findings=accept_findings
+            )
+        except IdentifiersFound as exc:
+            self._show_findings(incident, exc)
+            return False
+        except InputRefused as exc:
+            self.show_message(self.refused_text(exc))
+            return False
+        assert log.incident_id is not None
+        self._draft_timer.stop()
+        self._dirty = False
+        self.case_log = None
+        self.incident = self.service.get_incident(log.incident_id)
+        self.case_log_saved.emit(log)
+        self.saved.emit(log.incident_id)
+        self.accept()
+        return True
+
+    def _case_log_list(self) -> QListWidget | None:
+        """The case logs of a stored incident (opened read-only), or None when it has none."""
+        if self.incident is None or self.incident.id is None:
+            return None
+        logs = self.service.case_logs_for_incident(self.incident.id)
+        if not logs:
+            return None
+        from vbedesk.ui.dialogs.case_log_view import local
+
+        listing = QListWidget()
+        listing.setAccessibleName(_("Case logs of calls"))
+        for log in logs:
+            item = QListWidgetItem(
+                _("{when}: routine {version}, {n} answers").format(
+                    when=local(log.started_at).strftime("%Y-%m-%d %H:%M"),
+                    version=log.routine_version,
+                    n=len(log.answers),
+                )
+            )
+            item.setData(Qt.ItemDataRole.UserRole, log.id)
+            listing.addItem(item)
+        listing.setCurrentRow(0)
+        listing.itemActivated.connect(self._open_case_log)
+        return listing
+
+    def _open_case_log(self, item: QListWidgetItem) -> None:
+        from vbedesk.ui.dialogs.case_log_view import open_case_log
+
+        open_case_log(self.service, int(item.data(Qt.ItemDataRole.UserRole)), self)
 
     def _show_findings(self, incident: Incident, exc: IdentifiersFound) -> None:
         found = self.service.scan_incident(incident)
@@ -659,7 +734,7 @@ class IncidentFormDialog(QDialog):
         box.setAccessibleName(box.windowTitle())
         box.setAccessibleDescription(box.text())
         box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_when_finished(box)
         box.finished.connect(self._save_anyway_answered)
         self.confirm_box = box
         box.open()

@@ -30,7 +30,6 @@ from vbedesk.errors import VbedeskError, WrongPassphrase
 from vbedesk.i18n import _
 from vbedesk.storage.keys import KdfParams, KeyFile
 from vbedesk.storage.secrets import KeyringStore
-from vbedesk.storage.service import VaultService
 from vbedesk.storage.vault import KEY_NAME, Vault
 from vbedesk.ui.dialogs.first_run import PassphraseFields, error_label, heading_label, show_error
 from vbedesk.ui.messages import error_text
@@ -289,6 +288,8 @@ class UnlockDialog(QDialog):
         if note:
             log.info("the key is not remembered")
         self.accept()
+        from vbedesk.storage.service import VaultService  # loaded after the dialog shows
+
         self.unlocked.emit(VaultService(vault))
 
     def _failed(self, exc: BaseException) -> None:

@@ -23,8 +23,9 @@ from vbedesk.errors import InputRefused
 from vbedesk.i18n import _
 from vbedesk.model import Contact
 from vbedesk.storage.service import VaultService
+from vbedesk.ui.messages import delete_when_finished
 from vbedesk.ui.models.contacts_models import ContactsModel, LegalReferencesModel
-from vbedesk.ui.page import Page
+from vbedesk.ui.page import Page, heading_font
 from vbedesk.ui.pages.plan import WrappingTableView, error_label, refused_text, show_error
 
 
@@ -88,7 +89,7 @@ class ContactsPage(Page):
         warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
 
         heading = QLabel(_("Contacts"))
-        heading.setStyleSheet("font-weight: bold; font-size: 13pt;")
+        heading_font(heading, 1.3)
         legend = QLabel(
             _(
                 "Rows marked “not verified” (amber, with a warning sign) have not been checked: "
@@ -129,7 +130,7 @@ class ContactsPage(Page):
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         refs_heading = QLabel(_("Legal references"))
-        refs_heading.setStyleSheet("font-weight: bold; font-size: 12pt;")
+        heading_font(refs_heading, 1.2)
         bottom_layout.addWidget(refs_heading)
         bottom_layout.addWidget(self.references_view, 1)
 
@@ -188,7 +189,7 @@ class ContactsPage(Page):
         dialog = VerifyContactDialog(contact, self)
         dialog.number_confirmed.connect(lambda number: self.verify(contact.code, number))
         dialog.finished.connect(self._dialog_closed)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_when_finished(dialog)
         self.verify_dialog = dialog
         dialog.open()
 

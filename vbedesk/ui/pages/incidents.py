@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,9 +35,18 @@ from vbedesk.i18n import _, language, ngettext
 from vbedesk.model import IncidentFilter
 from vbedesk.storage.service import Draft, VaultService
 from vbedesk.taxonomy import Taxonomy
+from vbedesk.ui.dialogs.form_import import (
+    MAX_FILES,
+    FormImportDialog,
+    ImportItem,
+    check_files,
+    local_paths,
+)
 from vbedesk.ui.dialogs.incident_form import DRAFT_KIND, NEW_REF, IncidentFormDialog
+from vbedesk.ui.messages import delete_when_finished
 from vbedesk.ui.models.incident_table import IncidentTableModel
-from vbedesk.ui.page import Page
+from vbedesk.ui.page import Page, heading_font
+from vbedesk.ui.tasks import Task, run_task
 
 #: Milliseconds of quiet typing before a search runs.
 SEARCH_DELAY_MS = 300
@@ -143,8 +155,10 @@ class IncidentsPage(Page):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(IncidentTableModel.COL_TYPES, QHeaderView.ResizeMode.Stretch)
+        # The widths suit the usual font; a larger system font widens them alike.
+        scale = max(1.0, self.table.fontMetrics().horizontalAdvance("0000-00-00") / 75)
         for column, width in COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
+            header.resizeSection(column, round(width * scale))
         header.setHighlightSections(False)
         header.setSortIndicator(IncidentTableModel.COL_RECEIVED, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
@@ -155,13 +169,21 @@ class IncidentsPage(Page):
         self.edit_button = QPushButton(_("Edit"))
         self.edit_button.setAccessibleName(_("Edit the selected incident"))
         self.edit_button.setEnabled(False)
+        self.import_button = QPushButton(_("Import forms…"))
+        self.import_button.setAccessibleName(_("Import filled-in forms (PDF)"))
+        self.import_button.setToolTip(_("Or drop PDF files of filled-in forms on this page."))
+        self.import_dialog: FormImportDialog | None = None
+        self.import_file_dialog: QFileDialog | None = None
+        self.import_task: Task | None = None
+        self.setAcceptDrops(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.import_button)
         buttons.addStretch(1)
 
         heading = QLabel(_("Incidents"))
-        heading.setStyleSheet("font-weight: bold; font-size: 13pt;")
+        heading_font(heading, 1.3)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(bar)
@@ -179,6 +201,7 @@ class IncidentsPage(Page):
             self.table,
             self.new_button,
             self.edit_button,
+            self.import_button,
         ]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -200,6 +223,7 @@ class IncidentsPage(Page):
         self.table.activated.connect(self._activated)
         self.new_button.clicked.connect(self.new_incident)
         self.edit_button.clicked.connect(self.edit_selected)
+        self.import_button.clicked.connect(self.choose_forms)
 
         self._fill_years()
         self._show_count(self.model.total())
@@ -347,6 +371,73 @@ class IncidentsPage(Page):
         self.select_incident(incident_id)
         self.incident_saved.emit(incident_id)
 
+    # -- importing filled-in forms ----------------------------------------------------------
+    def choose_forms(self) -> QFileDialog:
+        """The file dialog for filled-in forms (several PDF files at once)."""
+        dialog = QFileDialog(self, _("Import filled-in forms"))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.setNameFilters([_("PDF forms (*.pdf)"), _("All files (*)")])
+        delete_when_finished(dialog)
+        dialog.filesSelected.connect(lambda files: self.import_files([Path(f) for f in files]))
+        dialog.finished.connect(lambda _result: setattr(self, "import_file_dialog", None))
+        self.import_file_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def import_files(self, paths: list[Path]) -> Task | None:
+        """Read and check ``paths`` on the worker thread, then show them for review."""
+        if not paths or (self.import_task is not None and not self.import_task.is_finished):
+            return None
+        if len(paths) > MAX_FILES:
+            self._message(
+                _("At most {n} files at a time; nothing was imported.").format(n=MAX_FILES)
+            )
+            return None
+        service = self.service
+        self.import_task = run_task(
+            lambda: check_files(service, paths),
+            self._show_import,
+            None,
+            self,
+            progress_text=_("Reading forms…"),
+        )
+        return self.import_task
+
+    def _show_import(self, items: list[ImportItem]) -> None:
+        if self.import_dialog is not None:
+            self.import_dialog.close()
+        dialog = FormImportDialog(self.service, items, self)
+        delete_when_finished(dialog)
+        dialog.imported.connect(self._forms_imported)
+        dialog.finished.connect(lambda _result: setattr(self, "import_dialog", None))
+        self.import_dialog = dialog
+        dialog.open()
+
+    def _forms_imported(self, ids: list[int]) -> None:
+        self._fill_years()
+        self.model.reload()
+        if ids:
+            self.select_incident(ids[-1])
+            self.incident_saved.emit(ids[-1])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if local_paths(event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if local_paths(event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = local_paths(event.mimeData().urls())
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.import_files(paths)
+
     # -- drafts --------------------------------------------------------------------------------
     def offer_draft(self) -> QMessageBox | None:
         """Ask whether to resume the newest incident form left unsaved (if any)."""
@@ -374,7 +465,7 @@ class IncidentsPage(Page):
         box.setAccessibleName(box.windowTitle())
         box.setAccessibleDescription(box.text())
         box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_when_finished(box)
         # A bound method, not a lambda holding the box: PySide6 crashed deleting that box.
         box.buttonClicked.connect(self._draft_answered)
         self.draft_box = box
@@ -401,6 +492,6 @@ class IncidentsPage(Page):
         box.setWindowTitle(_("Incidents"))
         box.setText(text)
         box.setAccessibleName(box.windowTitle())
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_when_finished(box)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()

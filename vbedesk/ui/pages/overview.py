@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from vbedesk.i18n import _
+from vbedesk.i18n import _, ngettext
 from vbedesk.model import IncidentFilter, PeriodKind
 from vbedesk.settings import Settings
 from vbedesk.storage.service import VaultService
+from vbedesk.ui.messages import warning_colour
 from vbedesk.ui.page import Page
 
 OPEN_STATUSES = ("NY", "PAGAR")
@@ -100,10 +110,45 @@ class OverviewPage(Page):
         self.generation_label.setToolTip(_("How many times the vault has been opened."))
         vform.addRow(_("Created:"), self.created_label)
         vform.addRow(_("Generation:"), self.generation_label)
+        self.backup_label = _value_label(_("Latest backup"))
+        self.retention_label = _value_label(_("Due for gallring"))
+        vform.addRow(_("Latest backup:"), self.backup_label)
+        vform.addRow(_("Due for gallring:"), self.retention_label)
+
+        calls = QGroupBox(_("Calls"))
+        self.call_button = QPushButton(_("&Call through the routine (Ctrl+R)"))
+        self.call_button.setAccessibleName(_("Call through the routine"))
+        self.call_button.clicked.connect(self.open_call)
+        self.resume_call_button = QPushButton(_("&Resume the call"))
+        self.resume_call_button.setAccessibleName(_("Resume the call"))
+        self.resume_call_button.clicked.connect(self.resume_call)
+        self.call_draft_label = QLabel()
+        self.call_draft_label.setWordWrap(True)
+        self.call_draft_label.setAccessibleName(_("Unfinished call"))
+        self.call_draft_label.setStyleSheet("font-weight: bold;")
+        call_row = QHBoxLayout(calls)
+        call_row.addWidget(self.call_button)
+        call_row.addWidget(self.resume_call_button)
+        call_row.addWidget(self.call_draft_label, 1)
+
+        # Shown only when the database was found older than the last session.
+        self.rollback_box = QGroupBox(_("An older copy of the vault is open"))
+        self.rollback_box.setAccessibleName(_("An older copy of the vault is open"))
+        self.rollback_label = QLabel()
+        self.rollback_label.setWordWrap(True)
+        self.rollback_label.setStyleSheet(f"color: {warning_colour()}; font-weight: bold;")
+        self.accept_copy_button = QPushButton(_("&Keep working with this copy"))
+        self.accept_copy_button.setAccessibleName(_("Keep working with this copy"))
+        self.accept_copy_button.clicked.connect(self.accept_old_copy)
+        rollback_row = QVBoxLayout(self.rollback_box)
+        rollback_row.addWidget(self.rollback_label)
+        rollback_row.addWidget(self.accept_copy_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.district_label)
+        layout.addWidget(self.rollback_box)
+        layout.addWidget(calls)
         layout.addWidget(work)
         layout.addWidget(vault)
         layout.addStretch(1)
@@ -112,8 +157,66 @@ class OverviewPage(Page):
     def title(self) -> str:
         return _("Overview")
 
+    def open_call(self) -> object:
+        from vbedesk.ui.dialogs.wizard import open_call
+
+        return open_call(self.service, self.window())
+
+    def resume_call(self) -> object:
+        from vbedesk.ui.dialogs.wizard import resume_call
+
+        wizard = resume_call(self.service, self.window())
+        if wizard is not None:
+            wizard.finished.connect(self._call_closed)
+        return wizard
+
+    def _call_closed(self, _result: int) -> None:
+        if self.isVisible() and self.service.vault.is_open:
+            self._show_call_draft()
+
+    def _show_call_draft(self) -> None:
+        """Offer a call left half-done (a crash, a lock, a closed window)."""
+        from vbedesk.ui.dialogs.wizard import call_draft, draft_summary
+
+        draft = call_draft(self.service)
+        self.resume_call_button.setVisible(draft is not None)
+        self.call_draft_label.setVisible(draft is not None)
+        self.call_draft_label.setText(draft_summary(draft) if draft is not None else "")
+
+    def accept_old_copy(self) -> None:
+        """The coordinator knows this copy is older (a restore she made) and keeps it."""
+        answer = QMessageBox.question(
+            self,
+            _("Keep working with this copy"),
+            _(
+                "Work saved after this copy was made is not in it. Keep working with this "
+                "copy from now on?"
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.service.accept_old_copy()
+            self._show_rollback()
+
+    def _show_rollback(self) -> None:
+        found = self.service.vault.rollback_suspected()
+        self.rollback_box.setVisible(found is not None)
+        if found is not None:
+            self.rollback_label.setText(
+                _(
+                    "This vault's database is older than the one used last time (generation "
+                    "{found}, expected at least {expected}): an old copy has been put back, by "
+                    "a restore, a sync program or a copied folder. Work saved later is missing. "
+                    "If you did not restore it on purpose, lock the program and find the newer "
+                    "copy."
+                ).format(found=found.found, expected=found.expected)
+            )
+
     def refresh(self) -> None:
         today = self._today()
+        self._show_call_draft()
+        self._show_rollback()
         settings = self.service.settings()
         info = self.service.info()
         self.district_label.setText(_("District: {name}").format(name=settings.district))
@@ -140,3 +243,17 @@ class OverviewPage(Page):
         )
         self.created_label.setText(info.created_at.date().isoformat())
         self.generation_label.setText(str(info.generation))
+        last = self.service.backup_status().last
+        self.backup_label.setText(
+            _("never")
+            if last is None
+            else last.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+        )
+        due = self.service.count_retention_due(today)
+        self.retention_label.setText(
+            ngettext(
+                "{n} incident past its retention date",
+                "{n} incidents past their retention date",
+                due,
+            ).format(n=due)
+        )

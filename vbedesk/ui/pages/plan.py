@@ -29,8 +29,9 @@ from vbedesk.errors import InputRefused
 from vbedesk.i18n import _, language
 from vbedesk.model import ActionPlan, Activity, FollowUp, Period, PeriodKind
 from vbedesk.storage.service import VaultService
+from vbedesk.ui.messages import delete_when_finished, warning_colour
 from vbedesk.ui.models.plan_models import FollowUpModel, PlanTableModel, load_plan_lines
-from vbedesk.ui.page import Page
+from vbedesk.ui.page import Page, heading_font
 
 
 def refused_text(exc: InputRefused) -> str:
@@ -42,7 +43,7 @@ def error_label(name: str) -> QLabel:
     """A wrapping label for refusals, empty and hidden until there is something to say."""
     label = QLabel()
     label.setWordWrap(True)
-    label.setStyleSheet("color: #a4000f; font-weight: bold;")
+    label.setStyleSheet(f"color: {warning_colour()}; font-weight: bold;")
     label.setAccessibleName(name)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
     label.hide()
@@ -222,7 +223,7 @@ class PlanPage(Page):
         panel_layout = QVBoxLayout(panel)
         panel_layout.setContentsMargins(0, 0, 0, 0)
         heading = QLabel(_("Follow-up"))
-        heading.setStyleSheet("font-weight: bold; font-size: 12pt;")
+        heading_font(heading, 1.2)
         panel_layout.addWidget(heading)
         panel_layout.addWidget(self.activity_label)
         panel_layout.addWidget(self.period_heading)
@@ -240,7 +241,7 @@ class PlanPage(Page):
         layout = QVBoxLayout(self)
         self.heading = QLabel()
         self.heading.setWordWrap(True)
-        self.heading.setStyleSheet("font-weight: bold; font-size: 13pt;")
+        heading_font(self.heading, 1.3)
         layout.addWidget(self.heading)
         layout.addLayout(top)
         layout.addWidget(self.copy_error)
@@ -438,7 +439,7 @@ class PlanPage(Page):
                 box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes,
             )
         )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        delete_when_finished(box)
         self.confirm_box = box
         box.open()
 

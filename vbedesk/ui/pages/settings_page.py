@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -20,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from vbedesk.errors import InputRefused, VbedeskError
-from vbedesk.i18n import _
+from vbedesk.i18n import N_, _
 from vbedesk.settings import SPEC_BY_KEY, Settings
 from vbedesk.storage.secrets import KeyringStore
 from vbedesk.storage.service import VaultService
-from vbedesk.ui.messages import error_text
+from vbedesk.ui.messages import delete_when_finished, error_text, warning_colour
 from vbedesk.ui.page import Page
 
 log = logging.getLogger(__name__)
@@ -45,7 +48,7 @@ def _spin(key: str) -> QSpinBox:
 def _error_label(name: str) -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
-    label.setStyleSheet("color: #a4000f;")
+    label.setStyleSheet(f"color: {warning_colour()};")
     label.setAccessibleName(name)
     label.hide()
     return label
@@ -79,6 +82,11 @@ class SettingsPage(Page):
         self.retention_spin = _spin("retention_years")
         self.retention_spin.setSuffix(" " + _("years"))
         self.threshold_spin = _spin("small_cell_threshold")
+        self.generations_spin = _spin("backup_generations")
+        self.backup_folder_edit = QLineEdit()
+        self.backup_folder_edit.setMaxLength(1000)
+        self.backup_folder_edit.setAccessibleName(_(SPEC_BY_KEY["backup_folder"].label))
+        self.backup_folder_edit.setPlaceholderText(_("Default: beside the vault folder"))
         self.language_combo = QComboBox()
         self.language_combo.setAccessibleName(_("Language"))
         self.language_combo.setMaximumWidth(180)
@@ -95,6 +103,8 @@ class SettingsPage(Page):
             ("retention_years", _("&Retention before gallring:"), self.retention_spin),
             ("small_cell_threshold", _("S&mall-cell threshold:"), self.threshold_spin),
             ("language", _("Lan&guage:"), self.language_combo),
+            ("backup_folder", _("&Backup folder:"), self.backup_folder_edit),
+            ("backup_generations", _("Automatic backups to &keep:"), self.generations_spin),
         ]
         for key, caption, widget in rows:
             label = QLabel(caption)
@@ -156,11 +166,100 @@ class SettingsPage(Page):
         layout.addWidget(general)
         layout.addLayout(buttons)
         layout.addWidget(computer)
+        layout.addWidget(self._routine_group())
         layout.addStretch(1)
         self.load()
 
     def title(self) -> str:
         return _("Settings")
+
+    # -- the routine ---------------------------------------------------------------------
+    def _routine_group(self) -> QGroupBox:
+        group = QGroupBox(_("Routine"))
+        self.routine_label = QLabel()
+        self.routine_label.setWordWrap(True)
+        self.routine_label.setAccessibleName(_("The routine in use"))
+        self.routine_button = QPushButton(_("Load a revised r&outine…"))
+        self.routine_button.setAccessibleName(_("Load a revised routine"))
+        self.routine_button.clicked.connect(self.choose_routine_file)
+        self.routine_message = QLabel()
+        self.routine_message.setWordWrap(True)
+        self.routine_message.setAccessibleName(_("Routine load result"))
+        self.routine_message.hide()
+        self.routine_problems = QPlainTextEdit()
+        self.routine_problems.setReadOnly(True)
+        self.routine_problems.setTabChangesFocus(True)
+        self.routine_problems.setAccessibleName(_("Problems in the routine file"))
+        self.routine_problems.setMaximumHeight(130)
+        self.routine_problems.hide()
+        self.routine_dialog: QFileDialog | None = None
+        row = QHBoxLayout()
+        row.addWidget(self.routine_label, 1)
+        row.addWidget(self.routine_button)
+        box = QVBoxLayout(group)
+        box.addLayout(row)
+        box.addWidget(self.routine_message)
+        box.addWidget(self.routine_problems)
+        return group
+
+    def _show_routine(self) -> None:
+        try:
+            definition = self.service.active_routine()
+        except Exception as exc:  # the page must still open
+            self.routine_label.setText(error_text(exc))
+            return
+        self.routine_label.setText(
+            _("In use: {id}, version {version}").format(
+                id=definition.id, version=definition.version
+            )
+        )
+
+    def choose_routine_file(self) -> QFileDialog:
+        """Ask for the revised routine file (without blocking: a lock can close it)."""
+        dialog = QFileDialog(self, _("Load a revised routine"))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilter(_("Routine files (*.toml)"))
+        delete_when_finished(dialog)
+        dialog.fileSelected.connect(lambda name: self.load_routine_file(Path(name)))
+        self.routine_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def load_routine_file(self, path: Path) -> bool:
+        """Validate the file through the service and put it in use; a refusal names the step."""
+        from vbedesk.routine import RoutineInvalid
+
+        try:
+            if path.stat().st_size > 1_000_000:
+                raise InputRefused(N_("The routine file is too large."))
+            content = path.read_text(encoding="utf-8")
+            definition = self.service.load_routine(content)
+        except RoutineInvalid as exc:
+            self._routine_result(error_text(exc), ok=False)
+            self.routine_problems.setPlainText("\n".join(p.text() for p in exc.problems))
+            self.routine_problems.show()
+            return False
+        except InputRefused as exc:
+            self._routine_result(error_text(exc), ok=False)
+            return False
+        except (OSError, UnicodeDecodeError):
+            self._routine_result(_("The file could not be read as a UTF-8 text file."), ok=False)
+            return False
+        self._show_routine()
+        self._routine_result(
+            _("Routine {id} version {version} is now in use.").format(
+                id=definition.id, version=definition.version
+            ),
+            ok=True,
+        )
+        return True
+
+    def _routine_result(self, text: str, *, ok: bool) -> None:
+        self.routine_message.setText(text)
+        self.routine_message.setStyleSheet("" if ok else f"color: {warning_colour()};")
+        self.routine_message.setAccessibleDescription(text)
+        self.routine_message.show()
+        self.routine_problems.hide()
 
     def refresh(self) -> None:
         self.load()
@@ -173,6 +272,8 @@ class SettingsPage(Page):
             "retention_years": self.retention_spin.value(),
             "small_cell_threshold": self.threshold_spin.value(),
             "language": self.language_combo.currentData(),
+            "backup_folder": self.backup_folder_edit.text(),
+            "backup_generations": self.generations_spin.value(),
         }
 
     def load(self) -> None:
@@ -184,10 +285,13 @@ class SettingsPage(Page):
         self.retention_spin.setValue(settings.retention_years)
         self.threshold_spin.setValue(settings.small_cell_threshold)
         self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(settings.language)))
+        self.backup_folder_edit.setText(settings.backup_folder)
+        self.generations_spin.setValue(settings.backup_generations)
         for label in self.errors.values():
             label.hide()
         self.saved_label.clear()
         self._load_keyring()
+        self._show_routine()
 
     def save(self) -> bool:
         """Save every changed setting; a refused one keeps its input and shows why."""

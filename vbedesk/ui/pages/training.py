@@ -24,7 +24,7 @@ from vbedesk.i18n import _
 from vbedesk.model import TrainingCount
 from vbedesk.storage.service import VaultService
 from vbedesk.ui.models.training_models import CourseModel, TrainingCountModel
-from vbedesk.ui.page import Page
+from vbedesk.ui.page import Page, heading_font
 from vbedesk.ui.pages.plan import (
     WrappingTableView,
     error_label,
@@ -49,7 +49,7 @@ class TrainingPage(Page):
 
         heading = QLabel(_("Training: share of relevant staff who completed each course"))
         heading.setWordWrap(True)
-        heading.setStyleSheet("font-weight: bold; font-size: 13pt;")
+        heading_font(heading, 1.3)
 
         self.course_model = CourseModel((), self)
         self.course_view = WrappingTableView(self.course_model, _("Courses"))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QW
 
 from vbedesk import guard
 from vbedesk.i18n import _
+from vbedesk.ui.messages import warning_colour
 
 #: Milliseconds of quiet typing before the guard runs.
 GUARD_DELAY_MS = 250
@@ -23,6 +24,8 @@ _BLOCKING_BACKGROUND = QColor(255, 205, 205)
 _BLOCKING_LINE = QColor(190, 0, 0)
 _WARNING_BACKGROUND = QColor(255, 236, 179)
 _WARNING_LINE = QColor(200, 120, 0)
+#: Dark text on the light highlights, so a finding reads on a dark palette too.
+_HIGHLIGHT_TEXT = QColor(26, 26, 26)
 
 
 def qt_offset(text: str, index: int) -> int:
@@ -84,6 +87,7 @@ class GuardedTextEdit(QPlainTextEdit):
         selections = []
         for finding in self._findings:
             fmt = QTextCharFormat()
+            fmt.setForeground(QBrush(_HIGHLIGHT_TEXT))
             if finding.blocking:
                 fmt.setBackground(QBrush(_BLOCKING_BACKGROUND))
                 fmt.setUnderlineColor(_BLOCKING_LINE)
@@ -122,7 +126,7 @@ class GuardedTextField(QWidget):
         self.explanation.setTextFormat(Qt.TextFormat.PlainText)
         self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.explanation.setVisible(False)
-        self.explanation.setStyleSheet("color: #8a0000;")
+        self.explanation.setStyleSheet(f"color: {warning_colour()};")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.hint)
