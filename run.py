@@ -8,6 +8,8 @@ changes), installs the project with its development tools into it, then:
     python3 run.py test [ARGS] the whole test suite, headless (ARGS go to pytest)
     python3 run.py check       ruff, ruff format --check, mypy and the import contracts
     python3 run.py bench [ARGS] the benchmark (benchmarks/bench_vault.py)
+    python3 run.py bench window [ARGS]  the window's benchmark (benchmarks/bench_window.py)
+    python3 run.py bundle      the program as one folder, dist/vbedesk (installer/vbedesk.spec)
     python3 run.py setup       only the set-up
 """
 
@@ -72,7 +74,26 @@ def main(argv: list[str]) -> int:
             if code:
                 return code
         return 0
+    if command == "bundle":
+        # PyInstaller comes with the development tools (pyproject.toml, dev extras).
+        return _run(
+            [
+                str(PYTHON),
+                "-m",
+                "PyInstaller",
+                "--noconfirm",
+                "--clean",
+                "--distpath",
+                str(ROOT / "dist"),
+                "--workpath",
+                str(ROOT / "build"),
+                str(ROOT / "installer" / "vbedesk.spec"),
+                *rest,
+            ]
+        )
     if command == "bench":
+        if rest[:1] == ["window"]:
+            return _run([str(PYTHON), "benchmarks/bench_window.py", *rest[1:]])
         return _run([str(PYTHON), "benchmarks/bench_vault.py", *rest])
     print(__doc__)
     return 2
