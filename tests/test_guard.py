@@ -552,3 +552,38 @@ def test_generated_diarienummer_are_never_found(a: int, b: int, year: int, conte
 @given(st.integers(1900, 2099), st.integers(1, 2000), st.sampled_from([*CONTEXTS, "SFS {}"]))
 def test_generated_sfs_numbers_are_never_found(year: int, number: int, context: str) -> None:
     assert scan(context.format(f"{year}:{number}")) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Eleven 850709 9805 sågs i korridoren.",
+        "Nummer: 19850709 9805.",
+        "Nummer (850709\u00a09805) noterat.",
+    ],
+)
+def test_space_separated_personnummer_is_found(text: str) -> None:
+    """Regression: a space between date and serial used to hide a valid personnummer."""
+    kinds = [f.kind for f in scan(text)]
+    assert kinds == [FindingKind.PERSONNUMMER]
+
+
+def test_space_separated_invalid_check_digit_is_not_flagged() -> None:
+    assert not any(f.kind == FindingKind.PERSONNUMMER for f in scan("Ärende 850709 9806 avslutat."))
+
+
+def test_guard_figures_script_reports_full_recall_and_no_false_positives() -> None:
+    """benchmarks/guard_figures.py on a small seeded corpus: every form found, no look-alike."""
+    import importlib.util
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "guard_figures.py"
+    spec = importlib.util.spec_from_file_location("guard_figures", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    recall, fp_rate = module.figures(count=700, seed=7)
+    assert set(recall) >= {"10 digits, hyphen", "10 digits, plus", "10 digits, space"}
+    assert set(recall) >= {"10 digits, none", "12 digits, hyphen", "12 digits, none"}
+    assert all(value == 1.0 for value in recall.values()), recall
+    for kind in ("date", "diarienummer", "diarienummer (dotted)", "SFS number"):
+        assert fp_rate[kind] == 0.0, (kind, fp_rate)

@@ -353,6 +353,8 @@ def cmd_incident_add(args: argparse.Namespace) -> int:
         raise InputRefused(
             N_("Not valid JSON (line {line}, column {column})."), line=exc.lineno, column=exc.colno
         ) from None
+    except (ValueError, RecursionError):  # a number over 4300 digits; nesting thousands deep
+        raise InputRefused(N_("Expected one JSON object.")) from None
     if not isinstance(data, dict):
         raise InputRefused(N_("Expected one JSON object."))
     service = _open_service(args)

@@ -62,3 +62,9 @@ class VaultNotFound(InputRefused):
 
 class VaultExists(InputRefused):
     message = N_("A vault already exists in {path}; nothing was changed.")
+
+
+class DiskFull(VbedeskError):
+    """A write failed for lack of space (or a file size limit); the transaction was undone."""
+
+    message = N_("The disk is full: nothing was saved. Free some space and try again.")

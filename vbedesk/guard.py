@@ -126,11 +126,12 @@ _SPACES = " \u00a0\u202f"
 # Personnummer and samordningsnummer
 # --------------------------------------------------------------------------------------------
 
-# 10 or 12 digits; the serial is preceded by '-', '+' or nothing. No digit may touch either end,
-# so dates (8 digits), SFS numbers and diarienummer never match.
+# 10 or 12 digits; the serial is preceded by '-', '+', a space or nothing (people do write
+# "850709 9805"). No digit may touch either end, so dates (8 digits), SFS numbers and
+# diarienummer never match; the Luhn check and a real birth date keep other digit runs out.
 _ID_RE = re.compile(
     rf"(?=\d)(?<!\d)(?P<century>18|19|20)?(?P<date>\d{{6}})"
-    rf"(?P<sep>[+{_HYPHENS}]?)(?P<serial>\d{{4}})(?!\d)"
+    rf"(?P<sep>[+{_HYPHENS}{_SPACES}]?)(?P<serial>\d{{4}})(?!\d)"
 )
 
 

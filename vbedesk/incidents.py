@@ -366,7 +366,9 @@ def incidents_from_jsonl(
             continue
         try:
             data = json.loads(line)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
+            # ValueError: bad JSON, and also a number too long to convert (over 4300
+            # digits); RecursionError: arrays or objects nested thousands deep.
             raise InputRefused(N_("Line {line} is not valid JSON."), line=number) from None
         incidents.append(_Parser(taxonomies, today, number).parse(data))
     return incidents

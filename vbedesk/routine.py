@@ -20,6 +20,7 @@ LANGUAGES = ("sv", "en")
 FILE_ENTRY = "-"  # the "step" of a problem that belongs to the file, not to a step
 PREFILL_KEYS = ("concerns_individual", "age_band", "consent")
 _CLIP = 60
+TOO_DEEP = "nested too deeply"  # the detail of a TOML error, which is English as well
 
 _FILE_KEYS = frozenset(
     {"id", "version", "title", "provenance", "start", "outcome", "derived", "step"}
@@ -634,7 +635,9 @@ def _branch_returns(steps: Mapping[str, Step], start: str, join: str) -> bool:
         if current == join or current in seen:
             continue
         seen.add(current)
-        step = steps[current]
+        step = steps.get(current)
+        if step is None:  # a missing next step, reported on its own
+            continue
         if step.kind in (StepKind.END, StepKind.MULTI):
             return False
         stack.extend(step.targets())
@@ -651,6 +654,9 @@ def check_definition(content: str, context: RoutineContext | None = None) -> lis
         data = tomllib.loads(content)
     except tomllib.TOMLDecodeError as exc:
         out.add(FILE_ENTRY, N_("The file is not valid TOML: {detail}."), detail=str(exc)[:120])
+        return out.problems
+    except RecursionError:  # arrays or tables nested thousands deep
+        out.add(FILE_ENTRY, N_("The file is not valid TOML: {detail}."), detail=TOO_DEEP)
         return out.problems
     defn = _parse_file(data, out)
     if defn is not None:

@@ -146,6 +146,13 @@ def read_toml(path: Path) -> dict[str, object]:
             entry=_toml_location(str(exc)),
             detail=str(exc)[:120],
         ) from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise TaxonomyError(
+            N_("The data file {file} is not valid TOML: {detail}."),
+            file=path.name,
+            entry="-",
+            detail="nested too deeply",
+        ) from None
     except UnicodeDecodeError:
         raise TaxonomyError(
             N_("The data file {file} is not UTF-8 text."), file=path.name, entry="-"

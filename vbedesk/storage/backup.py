@@ -39,7 +39,7 @@ from vbedesk.i18n import N_, _
 from vbedesk.passphrase import passphrase_problems
 from vbedesk.recovery import encode_recovery_key
 from vbedesk.storage import schema
-from vbedesk.storage.engine import connect, integrity_problems
+from vbedesk.storage.engine import connect, damage_as_error, integrity_problems
 from vbedesk.storage.files import fsync_dir
 from vbedesk.storage.keys import KdfParams, KeyFile, calibrate, derive_key, new_data_key
 from vbedesk.storage.vault import DB_NAME, KEY_NAME, SyncedFolder, Vault, synced_folder_marker
@@ -406,7 +406,11 @@ def _create(
     _create_private_file(temp)
     try:
         _step("export", progress, cancel)
-        expected = _export(vault, temp, key, salt)
+        # A page of the vault that fails its HMAC is met here first: DamagedData, not a
+        # driver error (the temporary file is removed below as for any failure). A write
+        # that finds the destination full is DiskFull.
+        with damage_as_error(temp, _vault_size(vault)):
+            expected = _export(vault, temp, key, salt)
         _step("verify", progress, cancel)
         try:
             conn = connect(temp, key, salt=salt, read_only=True, wal=False)
@@ -418,7 +422,8 @@ def _create(
             raise DamagedData(VERIFY_FAILED) from None
         if written != expected:
             raise DamagedData(VERIFY_FAILED)
-        _fsync_file(temp)
+        with damage_as_error():  # ENOSPC at the flush: DiskFull
+            _fsync_file(temp)
         _step("rename", progress, cancel)
         _rename_no_clobber(temp, out)
     except BaseException:
@@ -427,6 +432,15 @@ def _create(
     fsync_dir(folder)
     log.info("backup written: %s (%d tables)", out.name, len(written.counts))
     return written
+
+
+def _vault_size(vault: Vault) -> int:
+    """About the size a backup of ``vault`` grows to: its database and WAL files."""
+    size = 0
+    for name in (DB_NAME, DB_NAME + "-wal"):
+        with suppress(OSError):
+            size += (vault.folder / name).stat().st_size
+    return size
 
 
 def _export(vault: Vault, temp: Path, key: bytes, salt: bytes) -> BackupManifest:

@@ -6,8 +6,11 @@ the raw key first, a verification read, then the pragmas of design.md asserted o
 
 from __future__ import annotations
 
+import errno
+import os
+import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -17,7 +20,7 @@ import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
 
-from vbedesk.errors import DamagedData, VbedeskError, WrongPassphrase
+from vbedesk.errors import DamagedData, DiskFull, VbedeskError, WrongPassphrase
 from vbedesk.i18n import N_
 
 KEY_BYTES = 32
@@ -72,7 +75,8 @@ def connect(
 
     A wrong key is indistinguishable from a damaged first page: both raise
     ``WrongPassphrase`` and leave the file untouched (nothing is written before the
-    verification read). Other read failures raise ``DamagedData``.
+    verification read). Other read failures raise ``DamagedData``, or ``DiskFull`` when
+    the file system has no room for the files SQLite needs beside the database.
     """
     # Quoted: "#", "?" and "%" in a folder name must not end or change the URI.
     uri = f"file:{quote(path.as_posix(), safe='/:')}?mode={'ro' if read_only else 'rwc'}"
@@ -85,6 +89,9 @@ def connect(
         except sqlcipher3.DatabaseError as exc:
             if "not a database" in str(exc):
                 raise WrongPassphrase() from None
+            # Even a read of a WAL database writes: its shared-memory index beside it.
+            if is_disk_full(exc, path):
+                raise DiskFull() from None
             raise DamagedData() from None
         _apply_pragmas(conn, read_only=read_only, wal=wal)
     except BaseException:
@@ -151,14 +158,83 @@ def is_damage(exc: BaseException) -> bool:
     return any(marker in text for marker in DAMAGE_MARKERS)
 
 
+#: SQLITE_FULL: SQLite's answer when a write met ENOSPC. A write refused with any other
+#: errno (EFBIG at a file size limit, EDQUOT over a quota) comes back as a plain
+#: SQLITE_IOERR, like an unreadable page; ``write_refused`` then asks the file system.
+SQLITE_FULL = 13
+SQLITE_IOERR = 10
+DISK_FULL_ERRNOS = frozenset(
+    code for code in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", None)) if code
+)
+PROBE_BYTES = 4096
+#: How far beyond the end of the data the probe writes: SQLite's refused write lies past the
+#: end by at most the transaction being written (a sparse page on most file systems).
+PROBE_MARGIN = 16 * 1024 * 1024
+
+
+def write_refused(target: Path, size_hint: int = 0) -> bool:
+    """Whether the file system refuses to grow ``target`` (or its WAL) for lack of room.
+
+    A page is written into a new hidden file in the same folder, beyond the offset where
+    the database ends (or ``size_hint``, the size it is growing to), so that a file size
+    limit applies as it did to SQLite; the file is removed again. Any other failure of
+    the probe answers ``False``.
+    """
+    sizes = [size_hint]
+    for path in (target, Path(f"{target}-wal")):
+        with suppress(OSError):
+            sizes.append(path.stat().st_size)
+    probe = target.with_name(f".{target.name}.probe-{secrets.token_hex(4)}")
+    try:
+        fd = os.open(
+            probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600
+        )
+        try:
+            written = os.pwrite(fd, bytes(PROBE_BYTES), max(sizes) + PROBE_MARGIN)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        return exc.errno in DISK_FULL_ERRNOS
+    finally:
+        with suppress(OSError):
+            probe.unlink()
+    return written < PROBE_BYTES
+
+
+def is_disk_full(exc: BaseException, target: Path | None = None, size_hint: int = 0) -> bool:
+    """Whether a driver or OS error means that a write found no room (nothing was written).
+
+    ``target`` is the database file being written; an I/O error is then checked against
+    the file system (see ``write_refused``).
+    """
+    orig = getattr(exc, "orig", exc)
+    if isinstance(orig, OSError):
+        return orig.errno in DISK_FULL_ERRNOS
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code == SQLITE_FULL:
+        return True
+    return code == SQLITE_IOERR and target is not None and write_refused(target, size_hint)
+
+
 @contextmanager
-def damage_as_error() -> Iterator[None]:
-    """Turn a driver error caused by a damaged file into ``DamagedData`` (no SQL shown)."""
+def damage_as_error(target: Path | None = None, size_hint: int = 0) -> Iterator[None]:
+    """Turn a driver error caused by a damaged file into ``DamagedData`` (no SQL shown).
+
+    A write that found the disk full becomes ``DiskFull`` instead: the data is sound and
+    the transaction was rolled back. ``target`` is the database file written, if any, and
+    ``size_hint`` the size it grows to when known (a backup: the vault's size).
+    """
     try:
         yield
     except (sqlcipher3.DatabaseError, sqlalchemy.exc.DatabaseError) as exc:
+        if is_disk_full(exc, target, size_hint):
+            raise DiskFull() from None
         if is_damage(exc):
             raise DamagedData() from None
+        raise
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise DiskFull() from None
         raise
 
 

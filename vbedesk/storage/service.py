@@ -99,7 +99,7 @@ from vbedesk.storage.tables import (
     TrainingCountRow,
     UnitRow,
 )
-from vbedesk.storage.vault import RollbackSuspected, Vault, now_utc
+from vbedesk.storage.vault import DB_NAME, RollbackSuspected, Vault, now_utc
 from vbedesk.taxonomy import Taxonomies, load_taxonomies
 
 SORT_COLUMNS = {
@@ -388,7 +388,7 @@ class VaultService:
         with self.vault.db_lock:
             engine = self.vault.require_engine().execution_options(vbedesk_write=True)
             with (
-                damage_as_error(),
+                damage_as_error(self.vault.folder / DB_NAME),  # a full disk: DiskFull
                 Session(engine, expire_on_commit=False) as session,
                 session.begin(),
             ):

@@ -67,10 +67,10 @@ def connect(path: Path, data_key: bytes, *, wal: bool = True) -> Any:
     return engine.connect(path, data_key, wal=wal)
 
 
-def damage_as_error() -> AbstractContextManager[None]:
+def damage_as_error(target: Path | None = None) -> AbstractContextManager[None]:
     from vbedesk.storage import engine
 
-    return engine.damage_as_error()
+    return engine.damage_as_error(target)
 
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,8 @@ DB_NAME = "vault.db"
 KEY_NAME = "vault.key"
 LOCK_NAME = "vault.lock"
 BACKUP_DIR = "backups"
+#: SQLCipher 4's default page size, which the vault database uses.
+DB_PAGE_SIZE = 4096
 
 # Folder names of sync clients: a vault must live on the local disk only.
 SYNCED_MARKERS = (
@@ -301,13 +303,23 @@ class Vault:
 
     @staticmethod
     def _unwrap(folder: Path, passphrase: str) -> tuple[KeyFile, bytes]:
-        """The key file (current, or the previous one an interrupted save left) that opens."""
+        """The key file (current, or the previous one an interrupted save left) that opens.
+
+        The previous one stands in only for a current file that is missing or unreadable.
+        Beside a readable current file of the same vault, it is what a save interrupted
+        after its rename left: the new wrap is in place (it was verified before the
+        rename), so a passphrase that opens only the previous one is refused. After a
+        crash during a passphrase change exactly one passphrase works, the old or the new.
+        """
         candidates = load_with_fallback(folder / KEY_NAME)
         if not candidates:
             raise DamagedData(N_("The key file is missing or damaged; use the recovery key."))
-        for keyfile in candidates:
+        for index, keyfile in enumerate(candidates):
             with suppress(WrongPassphrase):
-                return keyfile, keyfile.unwrap(passphrase)
+                data_key = keyfile.unwrap(passphrase)
+                if index > 0 and candidates[0].vault_id == keyfile.vault_id:
+                    break  # a replaced wrap: the passphrase was changed
+                return keyfile, data_key
         raise WrongPassphrase()
 
     @classmethod
@@ -315,12 +327,17 @@ class Vault:
         cls, folder: Path, data_key: bytes, lock: _Lock, *, expected_id: str | None
     ) -> Vault:
         db = folder / DB_NAME
+        # A vault database is at least one whole page. A shorter file (emptied or cut
+        # inside its first page) is damaged whatever the key, and SQLite would take an
+        # empty one for a new database and write a fresh header over it.
+        if db.stat().st_size < DB_PAGE_SIZE:
+            raise DamagedData()
         # Verify the key on a plain connection first: a wrong key must not get as far as
         # the engine, the schema check or any write.
         connect(db, data_key, wal=False).close()
         engine = make_engine(db, data_key)
         try:
-            with damage_as_error():
+            with damage_as_error(db):  # opening writes (the generation): a full disk is DiskFull
                 cls._prepare_schema(engine, folder, expected_id)
         except BaseException:
             engine.dispose()
@@ -440,7 +457,8 @@ class Vault:
         params = kdf if kdf is not None else calibrate()
         keyfile = KeyFile.create(self.data_key, new_passphrase, self.vault_id, params)
         keyfile = keyfile.with_generation(self.generation(), self.data_key)
-        keyfile.save(self.folder / KEY_NAME, self.data_key, new_passphrase)
+        with damage_as_error():  # a full disk: DiskFull, and the old passphrase still opens
+            keyfile.save(self.folder / KEY_NAME, self.data_key, new_passphrase)
         self._keyfile = keyfile
 
     def recovery_key(self) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -215,6 +215,7 @@ class AppController(QObject):
         self.locked.emit()
 
     def _close_vault(self) -> None:
+        self._finish_tasks()
         self._close_open_dialogs()
         if self.idle is not None:
             self.idle.stop()
@@ -236,6 +237,16 @@ class AppController(QObject):
             if service.vault.is_open:
                 service.vault.close()
         self._clear_clipboard()
+
+    def _finish_tasks(self) -> None:
+        """Let a background job end and deliver its outcome while the vault is still open
+        (an outcome delivered after the lock read the closed vault); a dialog it opens is
+        closed next, with the others."""
+        if self.service is None:
+            return
+        if not wait_for_tasks(10_000):
+            log.warning("a background job still runs while the vault closes")
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall.value)
 
     def _close_open_dialogs(self) -> None:
         """Close every dialog and message box first: a lock never waits on one."""

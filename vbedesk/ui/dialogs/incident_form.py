@@ -3,7 +3,8 @@
 Opened with ``open()``; a stored incident is announced with ``saved(int)``. Validation
 and the identifier guard run in the service; their refusals are shown in the dialog and
 nothing is stored. Unsaved input is kept as an encrypted draft two seconds after an edit,
-when the dialog is closed without saving, and before a lock (``save_draft_now``).
+when the dialog is closed without saving, and before a lock (``save_draft_now``); the
+form of a call hands its input to the call (``draft_kept``), which keeps it in its draft.
 """
 
 from __future__ import annotations
@@ -214,6 +215,10 @@ class IncidentFormDialog(QDialog):
     saved = Signal(int)
     #: The case log stored together with a new incident (a call's end, ``case_log=``).
     case_log_saved = Signal(object)
+    #: Unsaved input of a call's form (``case_log=``): the call keeps it in its own draft.
+    draft_kept = Signal(object)
+    #: The call's form was cancelled: the call forgets the input it kept.
+    draft_dropped = Signal()
 
     def __init__(
         self,
@@ -569,7 +574,12 @@ class IncidentFormDialog(QDialog):
     def save_draft_now(self) -> None:
         """Keep the unsaved input as an encrypted draft (nothing happens without edits)."""
         self._draft_timer.stop()
-        if not self._dirty or not self._keeps_drafts:
+        if not self._dirty:
+            return
+        if not self._keeps_drafts:
+            # A call's form: its input goes into the call's draft (a lock must not lose it).
+            self.draft_kept.emit(self.values())
+            self._dirty = False
             return
         try:
             self.service.save_draft(DRAFT_KIND, self.draft_ref(), self.values())
@@ -584,6 +594,8 @@ class IncidentFormDialog(QDialog):
         self._dirty = False
         if self._keeps_drafts:
             self.service.discard_draft(DRAFT_KIND, self.draft_ref())
+        else:
+            self.draft_dropped.emit()
         self.reject()
 
     def reject(self) -> None:

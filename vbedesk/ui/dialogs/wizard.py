@@ -7,7 +7,8 @@ or number keys; Enter continues; Alt+Left goes back. Every answer, every pause i
 notes and every close (a lock too) keeps the call as an encrypted draft, offered as
 "Resume the call" on the Routine page, on Översikt and by Ctrl+R. At the end a summary;
 the case log is stored together with a new anonymised incident that the incident form,
-pre-filled from the answers, completes.
+pre-filled from the answers, completes; the form's unsaved input is kept in the call's
+draft too, so a lock while it is open loses nothing.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ from vbedesk.ui.widgets.guarded_text import GuardedTextField
 
 DRAFT_KIND = "call"
 DRAFT_REF = "current"
+#: The key in the call's draft for the unsaved input of its incident form.
+FORM_KEY = "incident_form"
 #: Milliseconds after the last keystroke in the notes before the draft is written.
 NOTES_DRAFT_DELAY_MS = 1500
 MAX_NUMBER_KEYS = 9
@@ -150,6 +153,8 @@ class CallWizardDialog(QDialog):
         self.incident_form: QDialog | None = None
         self.confirm_box: QMessageBox | None = None
         self.step_notes: dict[str, str] = {}
+        #: The unsaved input of the call's incident form (kept in the call's draft).
+        self.form_values: dict[str, Any] | None = None
         self._rendering = False
         self.saved_log: CaseLog | None = None
         if draft is not None:
@@ -160,6 +165,9 @@ class CallWizardDialog(QDialog):
             raw_notes = draft.get("step_notes")
             if isinstance(raw_notes, dict):
                 self.step_notes = {str(k): str(v) for k, v in raw_notes.items()}
+            raw_form = draft.get(FORM_KEY)
+            if isinstance(raw_form, dict) and self.session.finished:
+                self.form_values = dict(raw_form)
         else:
             definition = service.active_routine()
             self.session = RoutineSession.start(definition, clock())
@@ -391,6 +399,8 @@ class CallWizardDialog(QDialog):
         data = self.session.to_dict()
         data["step_notes"] = {k: v for k, v in self.step_notes.items() if v.strip()}
         data["current_step"] = self.session.current.id
+        if self.form_values is not None:
+            data[FORM_KEY] = self.form_values
         return data
 
     def save_draft_now(self) -> None:
@@ -670,12 +680,24 @@ class CallWizardDialog(QDialog):
         except InputRefused as exc:
             self.show_message(error_text(exc))
             return None
-        form = IncidentFormDialog(self.service, None, self, draft=self.prefill(), case_log=log)
+        values = self.form_values if self.form_values is not None else self.prefill()
+        form = IncidentFormDialog(self.service, None, self, draft=values, case_log=log)
         delete_when_finished(form)
         form.case_log_saved.connect(self._stored)
+        form.draft_kept.connect(self._form_kept)
+        form.draft_dropped.connect(self._form_dropped)
         self.incident_form = form
         form.open()
         return form
+
+    def _form_kept(self, values: dict[str, Any]) -> None:
+        """The form's unsaved input (a pause, a close or a lock) goes into the call's draft."""
+        self.form_values = dict(values)
+        self.save_draft_now()
+
+    def _form_dropped(self) -> None:
+        self.form_values = None
+        self.save_draft_now()
 
     def save_case_log_only(self, *, accept_findings: bool = False) -> bool:
         """Store the case log without an incident (e.g. a call that only gave advice)."""
@@ -782,7 +804,10 @@ def resume_call(
     except InputRefused as exc:
         show_error(parent, exc)
         return None
-    return _show(wizard)
+    _show(wizard)
+    if wizard.form_values is not None:  # the call ended in its form: open it again
+        wizard.complete_incident()
+    return wizard
 
 
 def open_call(

@@ -105,10 +105,11 @@ class IncidentTableModel(QAbstractTableModel):
 
     # -- lazy fetching -----------------------------------------------------------------
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < self._total
+        # A view may ask after a lock closed the vault, before it is destroyed: nothing then.
+        return not parent.isValid() and len(self._rows) < self._total and self.service.vault.is_open
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or len(self._rows) >= self._total:
+        if not self.canFetchMore(parent):
             return
         sort = self.SORT_KEYS[self._sort_column]
         page = self.service.list_incidents(

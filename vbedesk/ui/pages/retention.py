@@ -97,10 +97,11 @@ class RetentionModel(QAbstractTableModel):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < self._total
+        # A view may ask after a lock closed the vault, before it is destroyed: nothing then.
+        return not parent.isValid() and len(self._rows) < self._total and self.service.vault.is_open
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or len(self._rows) >= self._total:
+        if not self.canFetchMore(parent):
             return
         page = self.service.retention_due(self._today, offset=len(self._rows), limit=self.PAGE_SIZE)
         if not page:  # deleted elsewhere meanwhile: stop asking
