@@ -7,6 +7,7 @@ lock can close them; callers that need the answer connect to ``finished``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QPalette
@@ -76,6 +77,32 @@ def delete_when_finished(dialog: QDialog) -> None:
     while its owner goes away in the same turn of the event loop can crash the process.
     """
     dialog.finished.connect(dialog.deleteLater)
+
+
+def ask_save_anyway(
+    parent: QWidget, text: str, answered: Callable[[bool], None], *, no_text: str = ""
+) -> QMessageBox:
+    """The one "Save anyway?" question for a text the identifier guard flagged.
+
+    Window-modal and opened without blocking (a lock can close it); ``answered`` gets
+    True for "Save anyway". No is the default button.
+    """
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_("Save anyway?"))
+    box.setText(text)
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.button(QMessageBox.StandardButton.Yes).setText(_("Save anyway"))
+    if no_text:
+        box.button(QMessageBox.StandardButton.No).setText(no_text)
+    box.setAccessibleName(box.windowTitle())
+    box.setAccessibleDescription(text)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    delete_when_finished(box)
+    box.finished.connect(lambda result: answered(result == QMessageBox.StandardButton.Yes.value))
+    box.open()
+    return box
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:

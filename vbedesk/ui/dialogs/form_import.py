@@ -43,7 +43,7 @@ from vbedesk.i18n import _, ngettext
 from vbedesk.reports.form import read_filled_form
 from vbedesk.reports.incident import FIELD_LABELS, incident_values
 from vbedesk.storage.service import VaultService
-from vbedesk.ui.messages import delete_when_finished, warning_colour
+from vbedesk.ui.messages import ask_save_anyway, warning_colour
 from vbedesk.ui.models.plan_models import DISPLAY, RowTableModel
 from vbedesk.ui.pages.plan import WrappingTableView
 from vbedesk.ui.tasks import Task, run_task
@@ -347,30 +347,21 @@ class FormImportDialog(QDialog):
 
     def ask_save_anyway(self, row: int) -> QMessageBox:
         """The incident form's question for blocking findings, before a flagged file is chosen."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(_("Save anyway?"))
-        box.setText(
+
+        def answered(yes: bool) -> None:
+            self.confirm_box = None
+            if yes:
+                self.set_chosen(row, True)
+
+        box = ask_save_anyway(
+            self,
             _(
                 "The form looks like it contains a personal identifier (see the marked text). "
                 "Save it anyway? Correct the incident afterwards."
-            )
+            ),
+            answered,
         )
-        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.button(QMessageBox.StandardButton.Yes).setText(_("Save anyway"))
-        box.setAccessibleName(box.windowTitle())
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        delete_when_finished(box)
-
-        def answered(result: int) -> None:
-            self.confirm_box = None
-            if result == QMessageBox.StandardButton.Yes:
-                self.set_chosen(row, True)
-
-        box.finished.connect(answered)
         self.confirm_box = box
-        box.open()
         return box
 
     # -- saving --------------------------------------------------------------------------

@@ -43,7 +43,7 @@ from vbedesk.model import Incident
 from vbedesk.routine import CaseLog
 from vbedesk.storage.service import IdentifiersFound, VaultService
 from vbedesk.taxonomy import Taxonomy
-from vbedesk.ui.messages import delete_when_finished, warning_colour
+from vbedesk.ui.messages import ask_save_anyway, warning_colour
 from vbedesk.ui.widgets.guarded_text import GuardedTextField, explain
 
 DRAFT_KIND = "incident"
@@ -730,30 +730,19 @@ class IncidentFormDialog(QDialog):
 
     def ask_save_anyway(self) -> None:
         """Ask once more before storing a text with identifiers; the answer comes later."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(_("Save anyway?"))
-        box.setText(
+        self.confirm_box = ask_save_anyway(
+            self,
             _(
                 "The text looks like it contains personal identifiers. Save only if you are "
                 "sure that nobody can be identified."
-            )
+            ),
+            self._save_anyway_answered,
+            no_text=_("Go back and edit"),
         )
-        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.button(QMessageBox.StandardButton.Yes).setText(_("Save anyway"))
-        box.button(QMessageBox.StandardButton.No).setText(_("Go back and edit"))
-        box.setAccessibleName(box.windowTitle())
-        box.setAccessibleDescription(box.text())
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        delete_when_finished(box)
-        box.finished.connect(self._save_anyway_answered)
-        self.confirm_box = box
-        box.open()
 
-    def _save_anyway_answered(self, result: int) -> None:
+    def _save_anyway_answered(self, yes: bool) -> None:
         self.confirm_box = None
-        if result == QMessageBox.StandardButton.Yes.value:
+        if yes:
             self.save(accept_findings=True)
 
     def findings(self) -> list[guard.Finding]:

@@ -53,6 +53,7 @@ from vbedesk.ui.dialogs.case_log_view import (
     outcome_texts,
 )
 from vbedesk.ui.messages import (
+    ask_save_anyway,
     delete_when_finished,
     error_text,
     secondary_colour,
@@ -714,29 +715,19 @@ class CallWizardDialog(QDialog):
         return True
 
     def ask_save_anyway(self) -> None:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(_("Save anyway?"))
-        box.setText(
+        self.confirm_box = ask_save_anyway(
+            self,
             _(
                 "The notes look like they contain personal identifiers. Save only if you are "
                 "sure that nobody can be identified."
-            )
+            ),
+            self._save_anyway_answered,
+            no_text=_("Go back and edit"),
         )
-        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.button(QMessageBox.StandardButton.Yes).setText(_("Save anyway"))
-        box.button(QMessageBox.StandardButton.No).setText(_("Go back and edit"))
-        box.setAccessibleName(box.windowTitle())
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        delete_when_finished(box)
-        box.finished.connect(self._save_anyway_answered)
-        self.confirm_box = box
-        box.open()
 
-    def _save_anyway_answered(self, result: int) -> None:
+    def _save_anyway_answered(self, yes: bool) -> None:
         self.confirm_box = None
-        if result == QMessageBox.StandardButton.Yes.value:
+        if yes:
             self.save_case_log_only(accept_findings=True)
 
     def _stored(self, log: CaseLog) -> None:

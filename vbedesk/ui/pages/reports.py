@@ -40,7 +40,7 @@ from vbedesk.model import Period, PeriodKind
 from vbedesk.reports.catalog import Kind, Output, Request, build
 from vbedesk.storage.service import IdentifiersFound, VaultService
 from vbedesk.ui.dialogs.disclosure_notice import DisclosureNoticeDialog
-from vbedesk.ui.messages import delete_when_finished, error_text
+from vbedesk.ui.messages import ask_save_anyway, delete_when_finished, error_text
 from vbedesk.ui.models.disclosure_table import DisclosureModel
 from vbedesk.ui.page import Page, heading_font
 from vbedesk.ui.pages.plan import WrappingTableView
@@ -423,28 +423,18 @@ class ReportsPage(Page):
         return True
 
     def _ask_save_analysis_anyway(self) -> None:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(_("Save anyway?"))
-        box.setText(
+        self.save_anyway_box = ask_save_anyway(
+            self,
             _(
                 "The analysis looks like it contains a personal identifier, and it is printed "
                 "in the lägesbild that leaves the vault. Save it anyway?"
-            )
+            ),
+            self._save_anyway_answered,
         )
-        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.button(QMessageBox.StandardButton.Yes).setText(_("Save anyway"))
-        box.setAccessibleName(box.windowTitle())
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        delete_when_finished(box)
-        box.finished.connect(self._save_anyway_answered)
-        self.save_anyway_box = box
-        box.open()
 
-    def _save_anyway_answered(self, result: int) -> None:
+    def _save_anyway_answered(self, yes: bool) -> None:
         self.save_anyway_box = None
-        if result == QMessageBox.StandardButton.Yes:
+        if yes:
             self.save_analysis(accept_findings=True)
 
     # -- building and previewing -----------------------------------------------------------
