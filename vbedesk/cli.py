@@ -118,7 +118,19 @@ def _open_service(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     if not Vault.exists(folder):
         raise VaultNotFound(path=str(folder))
     passphrase = _secret(args, "VBEDESK_PASSPHRASE", N_("Passphrase:"))
-    return VaultService(Vault.open(folder, passphrase=passphrase))
+    return VaultService(Vault.open(folder, passphrase=passphrase, store=_keyring()))
+
+
+def _keyring():  # type: ignore[no-untyped-def]
+    """The system keyring, read only for the rollback counter's copy (see ``Vault.open``).
+
+    The command line never reads the remembered key itself: it always asks for the
+    passphrase. Where the desktop program remembers the key, the keyring also holds the
+    generation of the last session, so ``check`` catches a whole folder put back.
+    """
+    from vbedesk.storage.secrets import KeyringStore
+
+    return KeyringStore()
 
 
 def _print_summary(service) -> None:  # type: ignore[no-untyped-def]
@@ -289,7 +301,7 @@ def cmd_passphrase(args: argparse.Namespace) -> int:
         recovery = _secret(
             args, "VBEDESK_RECOVERY_KEY", N_("Recovery key:"), file_attr="recovery_key_file"
         )
-        vault = Vault.open(folder, recovery_key=recovery)
+        vault = Vault.open(folder, recovery_key=recovery, store=_keyring())
     else:
         vault = _open_service(args).vault
     try:

@@ -321,14 +321,14 @@ class KeyFile:
         _require_key(data_key)
         if type(value) is not int or value < 0:
             raise ValueError("generation must be a non-negative int")
-        mac = _generation_mac(data_key, self.vault_id, value)
+        mac = generation_seal(data_key, self.vault_id, value)
         return replace(self, generation=value, generation_mac=mac)
 
     def sealed_generation(self, data_key: bytes) -> int | None:
         """The generation if present and sealed by this data key, else ``None``."""
         if self.generation is None:
             return None
-        expected = _generation_mac(data_key, self.vault_id, self.generation)
+        expected = generation_seal(data_key, self.vault_id, self.generation)
         return self.generation if hmac.compare_digest(expected, self.generation_mac) else None
 
     def save_generation(self, path: Path) -> None:
@@ -548,7 +548,12 @@ def load_with_fallback(path: Path) -> list[KeyFile]:
 # -- file helpers ----------------------------------------------------------------------
 
 
-def _generation_mac(data_key: bytes, vault_id: str, value: int) -> bytes:
+def generation_seal(data_key: bytes, vault_id: str, value: int) -> bytes:
+    """The seal of generation ``value``: only a holder of the data key can make it.
+
+    The key file and the keyring copy carry the same seal (HMAC-SHA-256 under a key
+    derived from the data key with HKDF), so neither can be raised or forged by hand.
+    """
     seal_key = HKDF(
         algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=GENERATION_INFO
     ).derive(data_key)

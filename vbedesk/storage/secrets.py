@@ -7,7 +7,11 @@ plaintext fallback, unlike Vorta's database keyring. Reading never fails loudly:
 malformed or unreadable entry just means "ask for the passphrase".
 
 The keyring entry is service ``vbedesk``, username the vault id, and the password
-``"v1:" + base64(data_key)``. Logs name only error classes, never a value.
+``"v1:" + base64(data_key)``. While the key is remembered, a second entry (username
+``<vault id>:generation``, password ``"g1:<value>:" + base64(seal)``) keeps a copy of the
+rollback counter outside the vault folder (see ``Vault``): a whole folder put back from an
+old copy, key file included, is then still caught. Logs name only error classes, never a
+value.
 """
 
 from __future__ import annotations
@@ -31,6 +35,9 @@ log = logging.getLogger(__name__)
 KEY_BYTES = 32
 VALUE_PREFIX = "v1:"
 BACKUP_PREFIX = "b1:"
+GENERATION_PREFIX = "g1:"
+#: An HMAC-SHA-256 seal (``keys.generation_seal``).
+SEAL_BYTES = 32
 
 SECURE_BACKENDS: frozenset[str] = frozenset(
     {
@@ -214,3 +221,63 @@ class KeyringStore:
         """Forget the backup passphrase; silent when absent, unavailable or on error."""
         if vault_id:
             self.delete(self._backup_account(vault_id))
+
+    # -- the rollback counter's copy (see ``Vault._follow_generation``) ---------------
+    @staticmethod
+    def _generation_account(vault_id: str) -> str:
+        return f"{vault_id}:generation"
+
+    def get_generation(self, vault_id: str) -> tuple[int, bytes] | None:
+        """The stored generation and its seal, or ``None`` (absent, malformed, error).
+
+        The seal is not checked here: that needs the data key (``Vault``).
+        """
+        if self._backend is None or not vault_id:
+            return None
+        try:
+            value = self._backend.get_password(self.SERVICE, self._generation_account(vault_id))
+        except Exception as exc:
+            log.warning("Keyring read failed (%s)", type(exc).__name__)
+            return None
+        if value is None:
+            return None
+        parsed = _decode_generation(value)
+        if parsed is None:
+            log.warning("Keyring generation entry for this vault is malformed; ignored")
+        return parsed
+
+    def set_generation(self, vault_id: str, value: int, seal: bytes) -> bool:
+        """Keep the generation ``value`` with its ``seal``; ``False`` if that failed.
+
+        Never raises for a keyring failure: the counter's copy only strengthens the
+        rollback warning, and the vault must open and close without it.
+        """
+        if type(value) is not int or value < 0 or len(seal) != SEAL_BYTES or not vault_id:
+            raise ValueError("a non-negative generation, its seal and a vault id are needed")
+        if self._backend is None:
+            return False
+        encoded = f"{GENERATION_PREFIX}{value}:" + base64.b64encode(seal).decode("ascii")
+        try:
+            self._backend.set_password(self.SERVICE, self._generation_account(vault_id), encoded)
+        except Exception as exc:
+            log.warning("Keyring write failed (%s)", type(exc).__name__)
+            return False
+        return True
+
+    def delete_generation(self, vault_id: str) -> None:
+        """Drop the counter's copy; silent when absent, unavailable or on error."""
+        if vault_id:
+            self.delete(self._generation_account(vault_id))
+
+
+def _decode_generation(value: object) -> tuple[int, bytes] | None:
+    if not isinstance(value, str) or not value.startswith(GENERATION_PREFIX):
+        return None
+    number, _sep, seal_text = value[len(GENERATION_PREFIX) :].partition(":")
+    if not number.isascii() or not number.isdigit() or len(number) > 18:
+        return None
+    try:
+        seal = base64.b64decode(seal_text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return (int(number), seal) if len(seal) == SEAL_BYTES else None

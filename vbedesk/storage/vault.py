@@ -7,6 +7,7 @@ database, upgrades the schema after a file copy, and holds an OS lock while open
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 import shutil
@@ -33,7 +34,14 @@ from vbedesk.errors import (
 )
 from vbedesk.i18n import N_
 from vbedesk.recovery import decode_recovery_key, encode_recovery_key
-from vbedesk.storage.keys import KdfParams, KeyFile, calibrate, load_with_fallback, new_data_key
+from vbedesk.storage.keys import (
+    KdfParams,
+    KeyFile,
+    calibrate,
+    generation_seal,
+    load_with_fallback,
+    new_data_key,
+)
 from vbedesk.storage.secrets import KeyringStore
 
 if TYPE_CHECKING:
@@ -191,6 +199,9 @@ class Vault:
         self._lock = lock
         #: The key file whose generation this session keeps current (None: no key file).
         self._keyfile: KeyFile | None = None
+        #: The keyring that keeps a copy of the generation while the key is remembered
+        #: there (None: no copy kept; see ``_follow_generation``).
+        self._store: KeyringStore | None = None
         #: Serialises database work across threads: the engine has one connection, and a
         #: unit of work on one thread must not see, or roll back, another thread's.
         self.db_lock = threading.RLock()
@@ -268,10 +279,13 @@ class Vault:
         passphrase: str | None = None,
         recovery_key: str | None = None,
         data_key: bytes | None = None,
+        store: KeyringStore | None = None,
     ) -> Vault:
         """Open with exactly one of passphrase, recovery key or data key (from the keyring).
 
-        A wrong secret raises ``WrongPassphrase`` and changes no file.
+        A wrong secret raises ``WrongPassphrase`` and changes no file. ``store`` is the
+        system keyring: where the key is remembered, it also holds a copy of the rollback
+        counter, which this open compares and keeps current (its errors never stop an open).
         """
         check_sqlcipher()
         folder = folder.expanduser()
@@ -298,7 +312,7 @@ class Vault:
             # A save was interrupted: write the key file that worked back in place, which
             # also removes the leftover previous version.
             used.save(folder / KEY_NAME, data_key, passphrase)
-        vault._follow_generation()
+        vault._follow_generation(store)
         return vault
 
     @staticmethod
@@ -436,18 +450,31 @@ class Vault:
         if data_key is None:
             return None
         try:
-            return cls.open(folder, data_key=data_key)
+            vault = cls.open(folder, data_key=data_key, store=store)
         except WrongPassphrase:
             log.warning("the remembered key no longer opens this vault; it was forgotten")
             store.delete(vault_id)
             return None
+        if vault._store is None:
+            # Remembered before the keyring kept the counter's copy: start it now.
+            vault._store = store
+            vault._seal_keyring(vault.generation())
+        return vault
 
     def remember(self, store: KeyringStore) -> None:
-        """Keep the data key in the system keyring (refused on an insecure backend)."""
+        """Keep the data key in the system keyring (refused on an insecure backend).
+
+        From then on the keyring also keeps a copy of the rollback counter.
+        """
         store.set(self.vault_id, self.data_key)
+        self._store = store
+        self._seal_keyring(self.generation())
 
     def forget(self, store: KeyringStore) -> None:
+        """Remove the remembered key and the counter's copy from the keyring."""
         store.delete(self.vault_id)
+        store.delete_generation(self.vault_id)
+        self._store = None
 
     def change_passphrase(self, new_passphrase: str, *, kdf: KdfParams | None = None) -> None:
         """Rewrap the data key under a new passphrase; the database is not touched.
@@ -495,32 +522,62 @@ class Vault:
             return None
         return keyfile if keyfile.vault_id == self.vault_id else None
 
-    def _follow_generation(self) -> None:
-        """After opening: compare with the key file's generation, then record ours in it.
+    def _follow_generation(self, store: KeyringStore | None = None) -> None:
+        """After opening: compare with the recorded generations, then record ours.
 
         The database's generation was raised by this open; before it, it must have been at
-        least what the key file recorded when the vault was last opened or closed. A lower
-        one means an older copy of the database is in place: that is written into the
-        database (so ``check`` and the window keep saying it until accepted), never
-        passed over silently. A key file without a (valid) seal, from before this
-        existed or from a lost key file, is simply sealed now.
+        least what was recorded when the vault was last opened or closed: in the key file,
+        and, while the key is remembered, in the keyring (``store``), which a folder put
+        back whole, key file included, does not roll back. A lower one means an older copy
+        of the database is in place: that is written into the database (so ``check`` and
+        the window keep saying it until accepted), never passed over silently. A record
+        without a valid seal (from before this existed, a lost key file, or a copy sealed
+        by another data key, such as the vault this one was restored from) is not believed.
         """
         keyfile = self._current_keyfile()
-        if keyfile is None:
-            return
         now = self.generation()
-        expected = keyfile.sealed_generation(self.data_key)
-        if keyfile.generation is not None and expected is None:
-            log.warning("the key file's generation seal does not match; it is renewed")
-        if expected is not None and now - 1 < expected:
-            log.warning("the database is older than the key file's generation")
+        recorded: list[int] = []
+        if keyfile is not None:
+            sealed = keyfile.sealed_generation(self.data_key)
+            if keyfile.generation is not None and sealed is None:
+                log.warning("the key file's generation seal does not match; it is renewed")
+            if sealed is not None:
+                recorded.append(sealed)
+        if store is not None:
+            kept = self._keyring_generation(store)
+            if kept is not None:
+                recorded.append(kept)
+                self._store = store  # the copy is on: keep it current
+        if recorded and now - 1 < max(recorded):
+            log.warning("the database is older than its recorded generation")
             stamp = now_utc().isoformat(timespec="seconds")
             with self.db_lock, damage_as_error(), self.require_engine().begin() as conn:
                 conn.execute(
                     text("INSERT OR REPLACE INTO meta(key, value) VALUES (:k, :v)"),
-                    {"k": ROLLBACK_KEY, "v": f"{now - 1}|{expected}|{stamp}"},
+                    {"k": ROLLBACK_KEY, "v": f"{now - 1}|{max(recorded)}|{stamp}"},
                 )
-        self._seal(keyfile, now)
+        if keyfile is not None:
+            self._seal(keyfile, now)
+        self._seal_keyring(now)
+
+    def _keyring_generation(self, store: KeyringStore) -> int | None:
+        """The keyring's copy of the generation if present and sealed by this data key."""
+        entry = store.get_generation(self.vault_id)
+        if entry is None:
+            return None
+        value, seal = entry
+        if not hmac.compare_digest(seal, generation_seal(self.data_key, self.vault_id, value)):
+            log.warning("the keyring's generation seal does not match; it is not used")
+            return None
+        return value
+
+    def _seal_keyring(self, value: int) -> None:
+        """Record ``value`` in the keyring while the copy is on; a failure only logs."""
+        if self._store is None or self._data_key is None:
+            return
+        seal = generation_seal(self._data_key, self.vault_id, value)
+        if not self._store.set_generation(self.vault_id, value, seal):
+            log.warning("could not record the generation in the keyring")
 
     def _seal(self, keyfile: KeyFile, value: int) -> None:
         try:
@@ -533,8 +590,10 @@ class Vault:
         self._keyfile = sealed
 
     def _advance_generation(self) -> None:
-        """On close: one more generation, in the database and then in the key file."""
-        if self._keyfile is None or self._data_key is None or self.engine is None:
+        """On close: one more generation, in the database, then in the key file and keyring."""
+        if self._keyfile is None and self._store is None:
+            return
+        if self._data_key is None or self.engine is None:
             return
         import sqlalchemy.exc
 
@@ -552,7 +611,9 @@ class Vault:
         except (VbedeskError, sqlalchemy.exc.SQLAlchemyError) as exc:
             log.warning("could not advance the generation on close (%s)", type(exc).__name__)
             return
-        self._seal(self._keyfile, int(value or 0))
+        if self._keyfile is not None:
+            self._seal(self._keyfile, int(value or 0))
+        self._seal_keyring(int(value or 0))
 
     @contextmanager
     def raw_connection(self) -> Iterator[object]:

@@ -39,10 +39,14 @@ log = logging.getLogger(__name__)
 
 
 def _open_with_recovery(
-    folder: Path, recovery_key: str, new_passphrase: str, kdf: KdfParams | None
+    folder: Path,
+    recovery_key: str,
+    new_passphrase: str,
+    kdf: KdfParams | None,
+    store: KeyringStore | None = None,
 ) -> Vault:
     """Worker thread: open with the recovery key, then rewrap under the new passphrase."""
-    vault = Vault.open(folder, recovery_key=recovery_key)
+    vault = Vault.open(folder, recovery_key=recovery_key, store=store)
     try:
         vault.change_passphrase(new_passphrase, kdf=kdf)
     except BaseException:
@@ -258,7 +262,8 @@ class UnlockDialog(QDialog):
                 show_error(self.error_label, _("Type the passphrase."))
                 self.passphrase_edit.setFocus()
                 return
-            job = lambda: Vault.open(folder, passphrase=passphrase)  # noqa: E731
+            store = self.store
+            job = lambda: Vault.open(folder, passphrase=passphrase, store=store)  # noqa: E731
         else:
             if not self.new_passphrase.is_acceptable():
                 show_error(self.error_label, "\n".join(self.new_passphrase.problems()))
@@ -266,7 +271,10 @@ class UnlockDialog(QDialog):
             recovery_key = self.recovery_edit.text()
             new_passphrase = self.new_passphrase.passphrase()
             kdf = self._kdf
-            job = lambda: _open_with_recovery(folder, recovery_key, new_passphrase, kdf)  # noqa: E731
+            store = self.store
+            job = lambda: _open_with_recovery(  # noqa: E731
+                folder, recovery_key, new_passphrase, kdf, store
+            )
         self._set_busy(True)
         run_task(job, self._opened, self._failed, self, on_dropped=lambda vault: vault.close())
 
