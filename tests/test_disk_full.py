@@ -311,3 +311,16 @@ def run_cli_import_works(demo_vault: DemoVault, source: Path) -> int:
     assert result.returncode == 0, result.stderr
     with Vault.open(demo_vault.folder, passphrase=PASSPHRASE) as vault:
         return VaultService(vault).count_incidents()
+
+
+def test_a_report_written_out_on_a_full_disk(service: VaultService, tmp_path: Path) -> None:
+    """A PDF or spreadsheet that does not fit: said, no file, nothing in the register."""
+    out = tmp_path / "ut"
+    out.mkdir()
+    before = service.disclosures()
+    with file_size_limit(1024), pytest.raises(DiskFull) as caught:
+        service.write_disclosure(out / "lägesbild.pdf", bytes(200_000), "pdf", "Lägesbild 2021")
+    assert "lägesbild.pdf was not written" in str(caught.value)
+    assert list(out.iterdir()) == []
+    assert service.disclosures() == before
+    assert service.check().ok

@@ -6,7 +6,6 @@ the raw key first, a verification read, then the pragmas of design.md asserted o
 
 from __future__ import annotations
 
-import errno
 import os
 import secrets
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from sqlalchemy.pool import StaticPool
 
 from vbedesk.errors import DamagedData, DiskFull, VbedeskError, WrongPassphrase
 from vbedesk.i18n import N_
+from vbedesk.storage.files import DISK_FULL_ERRNOS
 
 KEY_BYTES = 32
 CACHE_KIB = 64 * 1024
@@ -163,9 +163,6 @@ def is_damage(exc: BaseException) -> bool:
 #: SQLITE_IOERR, like an unreadable page; ``write_refused`` then asks the file system.
 SQLITE_FULL = 13
 SQLITE_IOERR = 10
-DISK_FULL_ERRNOS = frozenset(
-    code for code in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", None)) if code
-)
 PROBE_BYTES = 4096
 #: How far beyond the end of the data the probe writes: SQLite's refused write lies past the
 #: end by at most the transaction being written (a sparse page on most file systems).

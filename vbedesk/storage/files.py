@@ -5,14 +5,38 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+from contextlib import suppress
 from pathlib import Path
 
-from vbedesk.errors import InputRefused
-from vbedesk.i18n import N_
+from vbedesk.errors import DiskFull, InputRefused
+from vbedesk.i18n import N_, _
+
+#: What a write that found no room fails with: ENOSPC, or EFBIG at a file size limit,
+#: or EDQUOT over a quota.
+DISK_FULL_ERRNOS = frozenset(
+    code for code in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", None)) if code
+)
 
 
 class FileExists(InputRefused):
     message = N_("There is already a file called {name}; choose another name. Nothing was written.")
+
+
+class WriteFailed(InputRefused):
+    """A file could not be written out for a reason other than a full disk."""
+
+    message = N_("{name} could not be written ({reason}). Nothing was written.")
+
+
+#: Reasons a user can act on, by errno; anything else is named by its number.
+_WRITE_REASONS = {
+    errno.EACCES: N_("no permission to write in that folder"),
+    errno.EPERM: N_("no permission to write in that folder"),
+    errno.EROFS: N_("the folder is read-only"),
+    errno.ENOENT: N_("the folder does not exist"),
+    errno.ENOTDIR: N_("the folder does not exist"),
+    errno.ENAMETOOLONG: N_("the name is too long"),
+}
 
 
 def fsync_dir(folder: Path) -> None:
@@ -50,6 +74,27 @@ def write_new_file(path: Path, data: bytes) -> None:
             raise FileExists(name=path.name)
         tmp.replace(path)
         fsync_dir(path.parent)
+    except OSError as exc:
+        _remove(tmp)
+        raise write_error(exc, path) from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _remove(tmp)
         raise
+
+
+def _remove(path: Path) -> None:
+    with suppress(OSError):  # e.g. its folder is not a folder: then it does not exist
+        path.unlink(missing_ok=True)
+
+
+def write_error(exc: OSError, path: Path) -> DiskFull | WriteFailed:
+    """The error to show for ``exc`` met while writing ``path`` out (never its raw text)."""
+    if exc.errno in DISK_FULL_ERRNOS:
+        return DiskFull(
+            N_("The disk is full: {name} was not written. Free some space and try again."),
+            name=path.name,
+        )
+    reason = _WRITE_REASONS.get(exc.errno or 0)
+    return WriteFailed(
+        name=path.name, reason=_(reason) if reason else _("error {code}").format(code=exc.errno)
+    )
