@@ -9,6 +9,7 @@ changes), installs the project with its development tools into it, then:
     python3 run.py check       ruff, ruff format --check, mypy and the import contracts
     python3 run.py bench [ARGS] the benchmark (benchmarks/bench_vault.py)
     python3 run.py bench window [ARGS]  the window's benchmark (benchmarks/bench_window.py)
+    python3 run.py bench reports [ARGS] the reports' benchmark (benchmarks/bench_reports.py)
     python3 run.py bundle      the program as one folder, dist/vbedesk (installer/vbedesk.spec)
     python3 run.py setup       only the set-up
 """
@@ -94,6 +95,8 @@ def main(argv: list[str]) -> int:
     if command == "bench":
         if rest[:1] == ["window"]:
             return _run([str(PYTHON), "benchmarks/bench_window.py", *rest[1:]])
+        if rest[:1] == ["reports"]:
+            return _run([str(PYTHON), "benchmarks/bench_reports.py", *rest[1:]])
         return _run([str(PYTHON), "benchmarks/bench_vault.py", *rest])
     print(__doc__)
     return 2

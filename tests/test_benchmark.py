@@ -21,6 +21,8 @@ def test_benchmark_prints_a_ratio_for_every_operation(tmp_path: Path) -> None:
             "400",
             "--repeat",
             "3",
+            "--quick-repeat",
+            "3",
             "--dir",
             str(tmp_path),
         ],
@@ -46,3 +48,34 @@ def test_benchmark_prints_a_ratio_for_every_operation(tmp_path: Path) -> None:
     for row in rows:
         ratio = float(row.split("|")[4])
         assert ratio > 0
+
+
+@pytest.mark.slow
+def test_report_benchmark_prints_every_case() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "bench_reports.py"),
+            "--incidents",
+            "400",
+            "--pages",
+            "3",
+            "--repeat",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = [line.split("|") for line in result.stdout.splitlines() if line.startswith("| ")]
+    names = [row[1].strip() for row in rows[1:]]  # after the header row
+    assert names[0] == "lägesbild: counts (SQL)"
+    assert names[1].startswith("lägesbild: PDF (")
+    assert names[2] == "lägesbild over 400 incidents"
+    assert names[3].startswith("follow-up (")
+    for row in rows[1:]:
+        assert float(row[2].replace(",", "")) > 0  # the program's time
+    for row in (rows[1], rows[2], rows[4]):
+        assert float(row[4]) > 0  # a ratio against the baseline

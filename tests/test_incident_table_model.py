@@ -262,3 +262,20 @@ def test_a_hundred_thousand_rows_are_never_loaded_at_once(
         and (START + timedelta(days=i % DAYS)).year == 2019
     )
     assert model.total() == expected
+
+
+def test_the_list_holds_no_free_text(qtbot: QtBot, demo: VaultService) -> None:
+    """The table keeps the six columns only: descriptions stay in the vault until a form opens."""
+    model = M(demo)
+    model.fetchMore(QModelIndex())
+    row = model.incident_at(0)
+    assert row is not None
+    assert row._fields == ("id", "received_on", "area", "environment", "incident_types", "status")
+    whole = demo.get_incident(row.id)
+    assert (row.received_on, row.area, row.environment, row.status) == (
+        whole.received_on,
+        whole.area,
+        whole.environment,
+        whole.status,
+    )
+    assert row.incident_types == tuple(sorted(whole.incident_types))

@@ -432,3 +432,19 @@ def test_csv_export_defuses_formulas_and_round_trips(text: str) -> None:
     (back,) = incidents_from_csv(exported, taxonomies)
     assert back.description == text and back.organisation == text
     assert first_cell_chars == {"2"}
+
+
+def test_a_list_row_converts_its_stored_values_when_read() -> None:
+    from vbedesk.model import IncidentListRow
+
+    row = IncidentListRow((7, "2021-03-02", None, "HOGER", "NY", "KLISTERMARKEN;HOT"))
+    assert row.id == 7
+    assert row.received_on == date(2021, 3, 2)
+    assert row.area is None
+    assert (row.environment, row.status) == ("HOGER", "NY")
+    assert row.incident_types == ("HOT", "KLISTERMARKEN")  # sorted
+    assert IncidentListRow((8, "2021-03-02", "VINSTA", "OKLAR", "NY", "")).incident_types == ()
+    assert row == IncidentListRow((7, "2021-03-02", None, "HOGER", "NY", "KLISTERMARKEN;HOT"))
+    assert "received_on=2021-03-02" in repr(row)
+    with pytest.raises(AttributeError):
+        row.status = "AVSLUTAD"  # type: ignore[misc]

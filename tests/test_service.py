@@ -302,7 +302,10 @@ def test_list_rows_match_the_full_incidents(demo_vault: DemoVault) -> None:
                     i.status,
                 )
                 for i in full
-            ] == [tuple(r) for r in rows]
+            ] == [
+                (r.id, r.received_on, r.area, r.environment, r.incident_types, r.status)
+                for r in rows
+            ]
 
 
 def test_a_followup_comment_with_a_phone_number_is_held_back(demo_vault: DemoVault) -> None:

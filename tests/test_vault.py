@@ -236,6 +236,8 @@ def test_an_older_schema_is_copied_aside_then_upgraded(tmp_path: Path) -> None:
         conn.execute(text("DROP TABLE incident_fts"))
         for table in ("draft", "routine_definition", "case_log", "imported_file", "disclosure"):
             conn.execute(text(f"DROP TABLE {table}"))
+        for index in ("ix_incident_year_area", "ix_incident_year_unit", "ix_incident_year_day"):
+            conn.execute(text(f"DROP INDEX {index}"))
         conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
     vault.close()
     with Vault.open(tmp_path / "v", passphrase=PASSPHRASE) as upgraded:

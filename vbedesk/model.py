@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import NamedTuple
 
 from vbedesk.errors import InputRefused
 from vbedesk.i18n import N_
@@ -81,15 +80,49 @@ class Incident:
     updated_at: datetime | None = None
 
 
-class IncidentListRow(NamedTuple):
-    """What a list of incidents shows per row: cheap to build for long lists."""
+class IncidentListRow(tuple[int, str, str | None, str, str, str]):
+    """What a list of incidents shows per row, converted when a field is read.
 
-    id: int
-    received_on: date
-    area: str | None
-    environment: str
-    incident_types: tuple[str, ...]
-    status: str
+    Holds the six values as stored: ``(id, received_on as ISO text, area, environment,
+    status, incident type codes joined by ";")``, in the order a page's query returns
+    them, so a page of rows is made without a Python call per row; the date and the
+    sorted codes are made when read (a table reads the rows it paints, not the page).
+    Immutable and compared by value, like the named tuple it replaces.
+    """
+
+    __slots__ = ()
+    _fields = ("id", "received_on", "area", "environment", "incident_types", "status")
+
+    @property
+    def id(self) -> int:
+        return self[0]
+
+    @property
+    def received_on(self) -> date:
+        return date.fromisoformat(self[1])
+
+    @property
+    def area(self) -> str | None:
+        return self[2]
+
+    @property
+    def environment(self) -> str:
+        return self[3]
+
+    @property
+    def status(self) -> str:
+        return self[4]
+
+    @property
+    def incident_types(self) -> tuple[str, ...]:
+        return tuple(sorted(self[5].split(";"))) if self[5] else ()
+
+    def __repr__(self) -> str:
+        return (
+            f"IncidentListRow(id={self.id}, received_on={self[1]}, area={self.area!r}, "
+            f"environment={self.environment!r}, incident_types={self.incident_types!r}, "
+            f"status={self.status!r})"
+        )
 
 
 @dataclass(frozen=True)

@@ -261,8 +261,9 @@ def test_enter_on_a_row_opens_it_for_editing_and_the_table_updates(
     assert page.model.rowCount() == 80
     page.table.setFocus()
     page.table.selectRow(0)
-    incident = page.model.incident_at(0)
-    assert incident is not None and incident.id is not None
+    row = page.model.incident_at(0)
+    assert row is not None
+    incident = demo.get_incident(row.id)
     assert page.edit_button.isEnabled()
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     form = page.form

@@ -229,12 +229,16 @@ def _where(stmt: Select[Any], shape: frozenset[str]) -> Select[Any]:
     return stmt
 
 
-def _ordered(stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
+def _sorted(stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
     column = SORT_COLUMNS.get(sort)
     if column is None:
         raise InputRefused(N_("Unknown sort column {value!r}."), value=sort[:40])
     order = (column.desc(), IncidentRow.id.desc()) if descending else (column, IncidentRow.id)
-    return stmt.order_by(*order).offset(bindparam("offset")).limit(bindparam("limit"))
+    return stmt.order_by(*order)
+
+
+def _ordered(stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
+    return _sorted(stmt, sort, descending).offset(bindparam("offset")).limit(bindparam("limit"))
 
 
 # Statements are built once per filter shape and order: building one costs more in Python
@@ -264,12 +268,22 @@ def _rows_statement(shape: frozenset[str], sort: str, descending: bool) -> Selec
         IncidentRow.status,
         types,
     )
-    return _ordered(_where(base, shape), sort, descending)
+    return _sorted(_where(base, shape), sort, descending)
 
 
 @cache
 def _rows_sql(shape: frozenset[str], sort: str, descending: bool) -> _Compiled:
+    """The list rows' statement without its page: see ``_page_of``."""
     return _compiled(_rows_statement(shape, sort, descending))
+
+
+def _page_of(sql: str, limit: int, offset: int) -> str:
+    """``sql`` limited to one page, the two numbers written into the statement.
+
+    SQLite runs a constant LIMIT/OFFSET about a tenth faster than bound ones (measured
+    on the 100,000-incident benchmark); both are ints, so nothing but digits is written.
+    """
+    return f"{sql}\nLIMIT {int(limit)} OFFSET {int(offset)}"
 
 
 @cache
@@ -410,8 +424,7 @@ class VaultService:
         (see ``_compiled``), so what remains per call is the SQL itself. A single
         statement needs no explicit transaction; the connection runs in autocommit mode.
         """
-        with damage_as_error(), self.vault.raw_connection() as raw:
-            return raw.execute(sql, args).fetchall()  # type: ignore[attr-defined]
+        return self.vault.fetch(sql, args)
 
     # -- vault ---------------------------------------------------------------------------
     def info(self) -> VaultSummary:
@@ -649,21 +662,17 @@ class VaultService:
         """One page of list rows (what a table shows), filtered and sorted in SQL.
 
         One statement: the type codes come from a correlated ``group_concat``, and the
-        rows are plain tuples, so a page of 200 costs little more than the SQL itself.
+        rows are the driver's values in an ``IncidentListRow``, converted when read, so a
+        page of 200 costs little more than the SQL itself (the table's page).
         """
         flt = flt or IncidentFilter()
         params = self._page_params(flt, offset, limit)
         shape = frozenset(params) - {"offset", "limit"}
-        result = self._fetch(*_bind(_rows_sql(shape, sort, descending), params))
-        day = date.fromisoformat
-        # Sorting the few type codes here is cheaper than an ORDER BY inside group_concat,
-        # which costs SQLite a sorter per row.
-        return [
-            IncidentListRow(
-                row[0], day(row[1]), row[2], row[3], tuple(sorted(row[5].split(";"))), row[4]
-            )
-            for row in result
-        ]
+        sql, args = _bind(_rows_sql(shape, sort, descending), params)
+        result = self._fetch(_page_of(sql, params["limit"], params["offset"]), args)
+        # The rows as the query returns them: the date and the codes are converted when
+        # read (see ``IncidentListRow``), so a page costs little more than its SQL.
+        return list(map(IncidentListRow, result))
 
     def _page_params(self, flt: IncidentFilter, offset: int, limit: int) -> dict[str, Any]:
         params = self._filter_params(flt)
@@ -697,34 +706,34 @@ class VaultService:
             counts[dimension][key] = (old + n, new) if row_year == year - 1 else (old, new + n)
 
         in_years = IncidentRow.received_year.in_(years)
-        month = func.substr(IncidentRow.received_on, 6, 2)
+        single = {
+            "environment": IncidentRow.environment,
+            "area": IncidentRow.area,
+            "reporting_unit": IncidentRow.reporting_unit,
+        }
+        totals = dict.fromkeys(years, 0)
         with self._read() as s:
-            totals = dict.fromkeys(years, 0)
-            # One scan for the single-valued dimensions: the groups are few (codes are few).
-            stmt = (
-                select(
-                    IncidentRow.received_year,
-                    IncidentRow.environment,
-                    IncidentRow.area,
-                    IncidentRow.reporting_unit,
-                    month,
-                    func.count(),
+            # One grouped query per dimension, each answered from a covering index
+            # (received_year, column) without reading the table: much cheaper than one
+            # scan grouped by every column at once, which sorts every row.
+            for dimension, column in single.items():
+                stmt = (
+                    select(IncidentRow.received_year, column, func.count())
+                    .where(in_years)
+                    .group_by(IncidentRow.received_year, column)
                 )
+                for row_year, code, n in s.execute(stmt):
+                    put(dimension, code, row_year, n)
+                    if dimension == "environment":
+                        totals[row_year] += n
+            # Months from the days, which the index holds in order (no sort).
+            by_day = (
+                select(IncidentRow.received_year, IncidentRow.received_on, func.count())
                 .where(in_years)
-                .group_by(
-                    IncidentRow.received_year,
-                    IncidentRow.environment,
-                    IncidentRow.area,
-                    IncidentRow.reporting_unit,
-                    month,
-                )
+                .group_by(IncidentRow.received_year, IncidentRow.received_on)
             )
-            for row_year, env, area, unit, mon, n in s.execute(stmt):
-                put("environment", env, row_year, n)
-                put("area", area, row_year, n)
-                put("reporting_unit", unit, row_year, n)
-                put("month", mon, row_year, n)
-                totals[row_year] += n
+            for row_year, day, n in s.execute(by_day):
+                put("month", f"{day.month:02d}", row_year, n)
             stmt = (
                 select(IncidentRow.received_year, IncidentTypeRow.code, func.count())
                 .join(IncidentTypeRow, IncidentTypeRow.incident_id == IncidentRow.id)

@@ -72,6 +72,10 @@ class IncidentRow(Base):
     __table_args__ = (
         Index("ix_incident_received", "received_on", "id"),
         Index("ix_incident_year_env", "received_year", "environment"),
+        # The lägesbild counts each dimension of a year from one of these alone.
+        Index("ix_incident_year_area", "received_year", "area"),
+        Index("ix_incident_year_unit", "received_year", "reporting_unit"),
+        Index("ix_incident_year_day", "received_year", "received_on"),
         Index("ix_incident_area", "area"),
         Index("ix_incident_status", "status"),
         Index("ix_incident_retain", "retain_until"),

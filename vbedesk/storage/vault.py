@@ -13,7 +13,7 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -205,6 +205,10 @@ class Vault:
         #: Serialises database work across threads: the engine has one connection, and a
         #: unit of work on one thread must not see, or roll back, another thread's.
         self.db_lock = threading.RLock()
+        # The one DBAPI connection under the engine's static pool, for ``fetch``.
+        fairy = engine.raw_connection()
+        self._driver: Any = fairy.driver_connection
+        fairy.close()
 
     # -- paths ---------------------------------------------------------------------------
     @staticmethod
@@ -407,6 +411,7 @@ class Vault:
         with self.db_lock:  # a running query finishes before its connection goes
             if self.engine is not None:
                 self._advance_generation()
+                self._driver = None
                 self.engine.dispose()
                 self.engine = None
             self._data_key = None
@@ -614,6 +619,21 @@ class Vault:
         if self._keyfile is not None:
             self._seal(self._keyfile, int(value or 0))
         self._seal_keyring(int(value or 0))
+
+    def fetch(self, sql: str, args: Sequence[Any]) -> list[Any]:
+        """The rows of one read statement, straight from the driver's connection.
+
+        For the hot list paths (a page of the incident table): no pool checkout, no
+        session, no transaction of its own (the connection is in autocommit mode, so a
+        single statement reads one consistent snapshot). Damage raises ``DamagedData``.
+        """
+        with self.db_lock:
+            driver = self._driver
+            if driver is None:
+                raise InputRefused(N_("The vault is locked."))
+            with damage_as_error():
+                rows: list[Any] = driver.execute(sql, args).fetchall()
+                return rows
 
     @contextmanager
     def raw_connection(self) -> Iterator[object]:

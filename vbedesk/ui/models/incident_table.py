@@ -1,9 +1,11 @@
 """The incident list as a lazily fetched table model, filtered and sorted in SQL (GUI thread).
 
-Rows are immutable ``Incident`` objects fetched in pages of 200 from
-``VaultService.list_incidents``; the row count comes from ``count_incidents``. Nothing
-ever loads the whole table, so 100,000 incidents stay as fluid as 80 (design.md, "Big
-tables in Qt"). The service calls are short indexed reads run on the GUI thread.
+Rows are immutable ``IncidentListRow`` tuples (the six columns, no free text) fetched in
+pages of 200 from ``VaultService.list_incident_rows``; the row count comes from
+``count_incidents``. Nothing ever loads the whole table, so 100,000 incidents stay as
+fluid as 80 (design.md, "Big tables in Qt"), and no description is held for the list:
+the form reads the whole incident when it opens. The service calls are short indexed
+reads run on the GUI thread.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from PySide6.QtCore import (
 )
 
 from vbedesk.i18n import _, language
-from vbedesk.model import Incident, IncidentFilter
+from vbedesk.model import IncidentFilter, IncidentListRow
 from vbedesk.storage.service import VaultService
 
 Index = QModelIndex | QPersistentModelIndex
@@ -54,7 +56,7 @@ class IncidentTableModel(QAbstractTableModel):
         self._filter = IncidentFilter()
         self._sort_column = self.COL_RECEIVED
         self._descending = True
-        self._rows: list[Incident] = []
+        self._rows: list[IncidentListRow] = []
         self._total = 0
         self.reload()
 
@@ -73,7 +75,7 @@ class IncidentTableModel(QAbstractTableModel):
     def loaded(self) -> int:
         return len(self._rows)
 
-    def incident_at(self, row: int) -> Incident | None:
+    def incident_at(self, row: int) -> IncidentListRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_of(self, incident_id: int) -> int | None:
@@ -112,7 +114,7 @@ class IncidentTableModel(QAbstractTableModel):
         if not self.canFetchMore(parent):
             return
         sort = self.SORT_KEYS[self._sort_column]
-        page = self.service.list_incidents(
+        page = self.service.list_incident_rows(
             self._filter,
             sort=sort,
             descending=self._descending,
@@ -162,7 +164,7 @@ class IncidentTableModel(QAbstractTableModel):
             return self.text(incident, column)
         return None
 
-    def text(self, incident: Incident, column: int) -> str | None:
+    def text(self, incident: IncidentListRow, column: int) -> str | None:
         """What ``column`` shows for ``incident``: codes as labels in the current language."""
         tax = self.service.taxonomies
         lang = language()
