@@ -132,15 +132,19 @@ class KeyringStore:
         message = STORED_IN_KEYRING if self.is_available() else NO_SECURE_KEYRING
         return translate(message).format(name=self._name)
 
-    def get(self, vault_id: str) -> bytes | None:
-        """The remembered data key, or ``None`` (absent, unavailable, malformed or error)."""
-        if self._backend is None:
+    def _read(self, account: str) -> str | None:
+        """The stored text of ``account``: ``None`` when absent, unavailable or on error."""
+        if self._backend is None or not account:
             return None
         try:
-            value = self._backend.get_password(self.SERVICE, vault_id)
+            return self._backend.get_password(self.SERVICE, account)
         except Exception as exc:  # any backend failure means "not remembered"
             log.warning("Keyring read failed (%s)", type(exc).__name__)
             return None
+
+    def get(self, vault_id: str) -> bytes | None:
+        """The remembered data key, or ``None`` (absent, unavailable, malformed or error)."""
+        value = self._read(vault_id)
         if value is None:
             return None
         data_key = _decode(value)
@@ -188,13 +192,7 @@ class KeyringStore:
 
     def get_backup_passphrase(self, vault_id: str) -> str | None:
         """The remembered backup passphrase of a vault, or ``None`` (absent or not secure)."""
-        if self._backend is None or not vault_id:
-            return None
-        try:
-            value = self._backend.get_password(self.SERVICE, self._backup_account(vault_id))
-        except Exception as exc:
-            log.warning("Keyring read failed (%s)", type(exc).__name__)
-            return None
+        value = self._read(self._backup_account(vault_id) if vault_id else "")
         if not isinstance(value, str) or not value.startswith(BACKUP_PREFIX):
             return None
         return value[len(BACKUP_PREFIX) :] or None
@@ -232,13 +230,7 @@ class KeyringStore:
 
         The seal is not checked here: that needs the data key (``Vault``).
         """
-        if self._backend is None or not vault_id:
-            return None
-        try:
-            value = self._backend.get_password(self.SERVICE, self._generation_account(vault_id))
-        except Exception as exc:
-            log.warning("Keyring read failed (%s)", type(exc).__name__)
-            return None
+        value = self._read(self._generation_account(vault_id) if vault_id else "")
         if value is None:
             return None
         parsed = _decode_generation(value)
