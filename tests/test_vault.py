@@ -374,3 +374,30 @@ def test_remember_is_refused_on_an_insecure_keyring(demo_vault: DemoVault) -> No
     ):
         vault.remember(store)
     assert Vault.open_remembered(demo_vault.folder, store) is None
+
+
+def test_the_database_and_its_side_files_are_private(tmp_path: Path) -> None:
+    """vault.db, its -wal and -shm are 0o600 like the key file, whatever the umask."""
+    import os
+    import stat
+
+    old_umask = os.umask(0o022)
+    try:
+        vault, _recovery = Vault.create(tmp_path / "v", PASSPHRASE, kdf=fast_kdf())
+        VaultService(vault).add_incident(
+            Incident(
+                received_on=date(2021, 3, 2),
+                incident_types=frozenset({"KLISTERMARKEN"}),
+                environment="HOGER",
+            )
+        )
+        folder = tmp_path / "v"
+        modes = {
+            name: stat.S_IMODE((folder / name).stat().st_mode)
+            for name in ("vault.db", "vault.db-wal", "vault.db-shm", "vault.key")
+        }
+        vault.close()
+    finally:
+        os.umask(old_umask)
+    assert modes == dict.fromkeys(modes, 0o600)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700

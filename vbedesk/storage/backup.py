@@ -40,7 +40,7 @@ from vbedesk.passphrase import passphrase_problems
 from vbedesk.recovery import encode_recovery_key
 from vbedesk.storage import schema
 from vbedesk.storage.engine import connect, damage_as_error, integrity_problems
-from vbedesk.storage.files import fsync_dir
+from vbedesk.storage.files import create_private_file, fsync_dir
 from vbedesk.storage.keys import KdfParams, KeyFile, calibrate, derive_key, new_data_key
 from vbedesk.storage.vault import DB_NAME, KEY_NAME, SyncedFolder, Vault, synced_folder_marker
 
@@ -158,13 +158,6 @@ def _step(
         raise InputRefused(CANCELLED)
     if progress is not None:
         progress(name)
-
-
-def _create_private_file(path: Path) -> None:
-    """Create ``path`` empty with mode 0o600; fails if anything already has that name."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    flags |= getattr(os, "O_NOFOLLOW", 0)
-    os.close(os.open(path, flags, 0o600))
 
 
 def _fsync_file(path: Path) -> None:
@@ -403,7 +396,7 @@ def _create(
     salt = _new_salt(version_byte)
     key = _derive(passphrase, salt)
     temp = folder / f".{out.name}.partial-{secrets.token_hex(8)}"
-    _create_private_file(temp)
+    create_private_file(temp)
     try:
         _step("export", progress, cancel)
         # A page of the vault that fails its HMAC is met here first: DamagedData, not a
@@ -579,7 +572,7 @@ def _restore_database(
     conn: sqlcipher3.Connection, db: Path, data_key: bytes, manifest: BackupManifest
 ) -> None:
     """Copy the open backup into the new database ``db`` under ``data_key``, then check it."""
-    _create_private_file(db)
+    create_private_file(db)
     conn.execute("ATTACH DATABASE ? AS restored KEY ?", (str(db), _key_value(data_key, None)))
     try:
         mode = conn.execute("PRAGMA restored.journal_mode = MEMORY").fetchone()[0]

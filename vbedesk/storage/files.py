@@ -55,6 +55,17 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0o600; fails if anything already has that name.
+
+    For a database SQLite is about to open: it keeps the file's mode, and gives its
+    -wal and -shm files the same one.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    flags |= getattr(os, "O_NOFOLLOW", 0)
+    os.close(os.open(path, flags, 0o600))
+
+
 def write_new_file(path: Path, data: bytes) -> None:
     """Write ``data`` to a new file at ``path``: temp file beside it, fsync, rename.
 

@@ -34,6 +34,7 @@ from vbedesk.errors import (
 )
 from vbedesk.i18n import N_
 from vbedesk.recovery import decode_recovery_key, encode_recovery_key
+from vbedesk.storage.files import create_private_file
 from vbedesk.storage.keys import (
     KdfParams,
     KeyFile,
@@ -245,6 +246,7 @@ class Vault:
             staging = folder / (DB_NAME + ".new")
             for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
                 leftover.unlink(missing_ok=True)
+            create_private_file(staging)  # 0o600, like the key file and backups
             engine = make_engine(staging, data_key)
             try:
                 from vbedesk.storage import schema  # alembic: loaded when a vault opens
