@@ -245,6 +245,8 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from vbedesk.storage.service import check_lines
+
     service = _open_service(args)
     try:
         if args.accept_old_copy and service.accept_old_copy():
@@ -252,29 +254,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         report = service.check()
     finally:
         service.vault.close()
-    if not report.integrity:
-        _out(_("Integrity checks: ok"))
-    else:
-        _out(_("Integrity checks: {n} problems").format(n=len(report.integrity)))
-        for problem in report.integrity[:20]:
-            _out("  " + problem)
-    if report.audit_first_broken is None:
-        _out(_("Audit log: {n} rows, chain intact").format(n=report.audit_rows))
-    else:
-        _out(_("Audit log: chain broken at row {row}").format(row=report.audit_first_broken))
-    if report.rollback is not None:
-        _out(
-            _(
-                "Generation: the database is older than the last session ({found} < {expected}),"
-                " found {when}: an old copy has been put back."
-            ).format(
-                found=report.rollback.found,
-                expected=report.rollback.expected,
-                when=report.rollback.detected_at,
-            )
-        )
-    else:
-        _out(_("Generation: as recorded in the key file"))
+    for line in check_lines(report):
+        _out(line)
     if report.ok:
         return EXIT_OK
     if report.rollback is not None and not report.integrity and report.audit_first_broken is None:

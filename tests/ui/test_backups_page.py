@@ -420,3 +420,54 @@ def test_an_unusable_backup_folder_is_a_clear_message_and_nothing_is_written(
     assert memory_store.get_backup_passphrase(service.vault.vault_id) is None
     assert service.backup_status().last is None
     assert service.disclosures() == []
+
+
+def test_the_page_checks_the_open_vault(
+    qtbot: QtBot, demo: VaultService, memory_store: KeyringStore, tmp_path: Path
+) -> None:
+    page = _page(qtbot, demo, memory_store, tmp_path / "b")
+    before = demo.info().counts
+    with qtbot.waitSignal(page.message_shown, timeout=30_000):
+        page.check_button.click()
+    text = page.check_label.text()
+    assert text.startswith("The vault is sound (checked ")
+    assert "Integrity checks: ok" in text
+    assert "chain intact" in text
+    assert page.check_error.isHidden()
+    assert page.check_button.isEnabled()
+    assert demo.info().counts == before  # a check changes nothing
+
+
+def test_the_page_check_reports_an_older_copy(
+    qtbot: QtBot, demo: VaultService, memory_store: KeyringStore, tmp_path: Path
+) -> None:
+    from sqlalchemy import text
+
+    from vbedesk.storage.vault import ROLLBACK_KEY
+
+    with demo.vault.require_engine().begin() as conn:  # as an open of an old copy records it
+        conn.execute(
+            text("INSERT INTO meta(key, value) VALUES (:k, :v)"),
+            {"k": ROLLBACK_KEY, "v": "5|9|2026-11-29T08:00:00"},
+        )
+    page = _page(qtbot, demo, memory_store, tmp_path / "b")
+    with qtbot.waitSignal(page.message_shown, timeout=30_000):
+        page.check_button.click()
+    problems = page.check_error.text()
+    assert not page.check_error.isHidden()
+    assert "older than the last session (5 < 9)" in problems
+    assert "older copy than the one last used" in problems
+    assert page.check_label.text().startswith("Checked ")
+
+
+def test_the_backup_list_headers_are_translated(qtbot: QtBot) -> None:
+    from PySide6.QtCore import Qt
+
+    from vbedesk.i18n import set_language
+
+    model = BackupListModel([])
+    set_language("sv")
+    headers = [
+        model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(BackupListModel.HEADERS))
+    ]
+    assert headers == ["Fil", "Skriven", "Storlek", "Typ"]

@@ -191,6 +191,36 @@ class CheckReport:
         return not self.integrity and self.audit_first_broken is None and self.rollback is None
 
 
+def check_lines(report: CheckReport) -> list[str]:
+    """What a check found, one translated line a part (the command line and the window)."""
+    lines: list[str] = []
+    if not report.integrity:
+        lines.append(_("Integrity checks: ok"))
+    else:
+        lines.append(_("Integrity checks: {n} problems").format(n=len(report.integrity)))
+        lines += ["  " + problem for problem in report.integrity[:20]]
+    if report.audit_first_broken is None:
+        lines.append(_("Audit log: {n} rows, chain intact").format(n=report.audit_rows))
+    else:
+        lines.append(
+            _("Audit log: chain broken at row {row}").format(row=report.audit_first_broken)
+        )
+    if report.rollback is not None:
+        lines.append(
+            _(
+                "Generation: the database is older than the last session ({found} < {expected}),"
+                " found {when}: an old copy has been put back."
+            ).format(
+                found=report.rollback.found,
+                expected=report.rollback.expected,
+                when=report.rollback.detected_at,
+            )
+        )
+    else:
+        lines.append(_("Generation: not older than the last session"))
+    return lines
+
+
 def _retention_due(today: date) -> ColumnElement[bool]:
     """The incidents whose retention date lies before ``today`` (a WHERE clause)."""
     return IncidentRow.retain_until.is_not(None) & (IncidentRow.retain_until < today)

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from vbedesk.errors import VbedeskError
-from vbedesk.i18n import _, ngettext
+from vbedesk.i18n import N_, _, ngettext
 from vbedesk.storage.backup import (
     BackupFile,
     BackupManifest,
@@ -47,7 +47,7 @@ from vbedesk.storage.backup import (
 )
 from vbedesk.storage.keys import KdfParams
 from vbedesk.storage.secrets import KeyringStore
-from vbedesk.storage.service import VaultService
+from vbedesk.storage.service import CheckReport, VaultService, check_lines
 from vbedesk.ui.dialogs.backup_dialogs import (
     AskPassphraseDialog,
     NewBackupDialog,
@@ -79,7 +79,7 @@ class BackupListModel(QAbstractTableModel):
     """The backups in the folder: name, written, size, kind. Immutable rows."""
 
     COL_NAME, COL_WRITTEN, COL_SIZE, COL_KIND = range(4)
-    HEADERS = ("File", "Written", "Size", "Kind")
+    HEADERS = (N_("File"), N_("Written"), N_("Size"), N_("Kind"))
 
     def __init__(self, files: list[BackupFile], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -249,6 +249,29 @@ class BackupsPage(Page):
         ll.addWidget(self.result_label)
         ll.addWidget(self.error_label)
 
+        # -- checking the open vault itself (what `vbedesk check` does)
+        checked = QGroupBox(_("Check this vault"))
+        self.check_button = QPushButton(_("Chec&k the vault"))
+        self.check_button.setAccessibleName(_("Check the vault"))
+        self.check_button.setToolTip(
+            _(
+                "Reads every page of the vault and verifies the audit log's chain and the "
+                "generation; nothing is changed."
+            )
+        )
+        self.check_button.clicked.connect(self.check_vault)
+        self.check_label = QLabel(_("Not checked during this session."))
+        self.check_label.setWordWrap(True)
+        self.check_label.setAccessibleName(_("Result of the vault check"))
+        self.check_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.check_error = error_label(_("The vault check found problems"))
+        crow = QHBoxLayout(checked)
+        crow.addWidget(self.check_button, 0, Qt.AlignmentFlag.AlignTop)
+        cl = QVBoxLayout()
+        cl.addWidget(self.check_label)
+        cl.addWidget(self.check_error)
+        crow.addLayout(cl, 1)
+
         # -- the automatic backup on close
         auto = QGroupBox(_("Automatic backup on close"))
         self.auto_check = QCheckBox(_("Make an &automatic backup when the program closes"))
@@ -273,6 +296,7 @@ class BackupsPage(Page):
         layout.addWidget(intro)
         layout.addWidget(make)
         layout.addWidget(listed, 1)
+        layout.addWidget(checked)
         layout.addWidget(auto)
         self.refresh()
 
@@ -324,6 +348,7 @@ class BackupsPage(Page):
         self.verify_button.setEnabled(not self._busy and chosen)
         self.restore_button.setEnabled(not self._busy and chosen)
         self.other_button.setEnabled(not self._busy)
+        self.check_button.setEnabled(not self._busy)
 
     def _update_auto_label(self) -> None:
         vault_id = self.service.vault.vault_id
@@ -529,6 +554,53 @@ class BackupsPage(Page):
         self._busy = False
         self._update_buttons()
         self._show_result(error_text(exc), error=True)
+
+    # -- checking the vault ----------------------------------------------------------------
+    def check_vault(self) -> None:
+        """Both integrity checks, the audit chain and the generation, on the worker thread."""
+        if self._busy:
+            return
+        self._busy = True
+        self._update_buttons()
+        show_error(self.check_error, "")
+        self.check_label.setText(_("Checking the vault…"))
+        run_task(
+            self.service.check,
+            self._vault_checked,
+            self._vault_check_failed,
+            self,
+            progress_text=_("Checking the vault…"),
+        )
+
+    def _vault_checked(self, report: CheckReport) -> None:
+        self._busy = False
+        self._update_buttons()
+        lines = check_lines(report)
+        stamp = local_time(datetime.now(UTC))
+        if report.ok:
+            self.check_label.setText(
+                _("The vault is sound (checked {when}).").format(when=stamp)
+                + "\n"
+                + "\n".join(lines)
+            )
+        else:
+            self.check_label.setText(_("Checked {when}.").format(when=stamp))
+            advice = (
+                _(
+                    "The vault is an older copy than the one last used. If that is intended, "
+                    "keep working with it from the Overview page; otherwise find the newer copy."
+                )
+                if report.integrity == () and report.audit_first_broken is None
+                else _("The vault failed its checks; restore from a backup and keep this copy.")
+            )
+            show_error(self.check_error, "\n".join([*lines, advice]))
+        self.message_shown.emit(self.check_label.text())
+
+    def _vault_check_failed(self, exc: BaseException) -> None:
+        self._busy = False
+        self._update_buttons()
+        self.check_label.setText(_("The check could not be completed."))
+        show_error(self.check_error, error_text(exc))
 
     # -- restoring -----------------------------------------------------------------------
     def restore_selected(self) -> RestoreDialog | None:
