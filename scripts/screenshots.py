@@ -171,6 +171,9 @@ def _situation_backups_retention(app: QApplication, window: MainWindow, root: Pa
     _wait(app, lambda: dialog.current_page() == RestoreDialog.PAGE_TARGET)
     _save(app, dialog, "backup-restore")
     dialog.reject()
+    backups.check_vault()
+    _wait(app, lambda: backups.check_button.isEnabled())
+    _save(app, window, "backups-check")
 
     window.show_page("retention")
     _save(app, window, "main-retention")

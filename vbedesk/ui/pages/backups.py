@@ -260,17 +260,18 @@ class BackupsPage(Page):
             )
         )
         self.check_button.clicked.connect(self.check_vault)
+        # Short lines, one a part of the check (as `vbedesk check` prints them).
         self.check_label = QLabel(_("Not checked during this session."))
-        self.check_label.setWordWrap(True)
         self.check_label.setAccessibleName(_("Result of the vault check"))
         self.check_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.check_error = error_label(_("The vault check found problems"))
-        crow = QHBoxLayout(checked)
-        crow.addWidget(self.check_button, 0, Qt.AlignmentFlag.AlignTop)
-        cl = QVBoxLayout()
+        crow = QHBoxLayout()
+        crow.addWidget(self.check_button)
+        crow.addStretch(1)
+        cl = QVBoxLayout(checked)
+        cl.addLayout(crow)
         cl.addWidget(self.check_label)
         cl.addWidget(self.check_error)
-        crow.addLayout(cl, 1)
 
         # -- the automatic backup on close
         auto = QGroupBox(_("Automatic backup on close"))
