@@ -471,3 +471,23 @@ def test_the_backup_list_headers_are_translated(qtbot: QtBot) -> None:
         model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(BackupListModel.HEADERS))
     ]
     assert headers == ["Fil", "Skriven", "Storlek", "Typ"]
+
+
+def test_the_status_bar_sees_a_backup_made_elsewhere(
+    qtbot: QtBot, demo: VaultService, memory_store: KeyringStore, tmp_path: Path
+) -> None:
+    """A backup from the command line (or a day turning) shows without reopening the window."""
+    from vbedesk.ui.main_window import BACKUP_STATUS_REFRESH_MS
+
+    window = MainWindow(demo, memory_store)
+    qtbot.addWidget(window)
+    assert window.backup_status.text() == "Latest backup: never"
+    assert window.backup_clock.isActive()
+    assert window.backup_clock.interval() == BACKUP_STATUS_REFRESH_MS
+    demo.create_backup(tmp_path / "cli.vbdk", BACKUP_PASS, _test_kdf=True)
+    assert window.backup_status.text() == "Latest backup: never"  # not looked at yet
+    window.backup_clock.timeout.emit()
+    assert window.backup_status.text().startswith("Latest backup: today")
+    demo.vault.close()
+    window.backup_clock.timeout.emit()  # locked: nothing is read, nothing fails
+    assert window.backup_status.text().startswith("Latest backup: today")

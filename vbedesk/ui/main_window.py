@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import cast
 
-from PySide6.QtCore import QEvent, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -36,6 +36,9 @@ from vbedesk.ui.pages.settings_page import SettingsPage
 from vbedesk.ui.status import backup_age_text
 
 log = logging.getLogger(__name__)
+
+#: How often the status bar's backup age is looked at again (10 minutes).
+BACKUP_STATUS_REFRESH_MS = 10 * 60 * 1000
 
 #: The other pages, in navigation order: (module under ``vbedesk.ui.pages``, class name).
 #: Each is included only when its module imports, so the shell runs before they land.
@@ -181,6 +184,12 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.backup_status)
         status.addPermanentWidget(self.lock_status)
         self.update_backup_status()
+        # The age ("today", "3 days ago") moves on while the window stays open, and a
+        # backup made from the command line counts too: look again now and then.
+        self.backup_clock = QTimer(self)
+        self.backup_clock.setInterval(BACKUP_STATUS_REFRESH_MS)
+        self.backup_clock.timeout.connect(self.update_backup_status)
+        self.backup_clock.start()
 
         self.resize(QSize(1200, 780))
         self._restore_geometry()
@@ -298,6 +307,8 @@ class MainWindow(QMainWindow):
     def update_backup_status(self) -> None:
         """The time since the last backup (a warning when there is none or it is old), and
         a note when the automatic backup was skipped at the last close."""
+        if not self.service.vault.is_open:
+            return  # locked: the window is on its way out
         try:
             status = self.service.backup_status()
         except Exception as exc:  # the status bar must never take the window down
