@@ -491,3 +491,50 @@ def test_the_status_bar_sees_a_backup_made_elsewhere(
     demo.vault.close()
     window.backup_clock.timeout.emit()  # locked: nothing is read, nothing fails
     assert window.backup_status.text().startswith("Latest backup: today")
+
+
+def test_the_restored_vault_can_be_opened_at_once(
+    qtbot: QtBot, demo_vault: DemoVault, memory_store: KeyringStore, tmp_path: Path
+) -> None:
+    """After a restore, one button locks this vault and asks for the restored one's passphrase."""
+    from vbedesk.ui.app import AppController
+    from vbedesk.ui.dialogs.unlock import UnlockDialog
+
+    (tmp_path / "b").mkdir()
+    with Vault.open(demo_vault.folder, passphrase=PASSPHRASE) as vault:
+        vault.remember(memory_store)
+        VaultService(vault).create_backup(tmp_path / "b" / "saved.vbdk", BACKUP_PASS)
+    controller = AppController(demo_vault.folder, memory_store, kdf=fast_kdf())
+    window = _open_window(qtbot, controller)
+    page = window.show_page("backups")
+    assert isinstance(page, BackupsPage)
+    page.set_folder(str(tmp_path / "b"))
+    dialog = page.restore_selected()
+    assert isinstance(dialog, RestoreDialog)
+    assert not dialog.open_button.isVisible()  # nothing restored yet
+    target = Path(dialog.target_edit.text())
+    dialog.backup_passphrase.setText(BACKUP_PASS)
+    dialog.check()
+    qtbot.waitUntil(lambda: dialog.current_page() == RestoreDialog.PAGE_TARGET, timeout=30_000)
+    dialog.new_fields.first.setText(NEW_VAULT_PASS)
+    dialog.new_fields.second.setText(NEW_VAULT_PASS)
+    with qtbot.waitSignal(dialog.restored, timeout=60_000):
+        dialog.restore_button.click()
+    assert dialog.open_button.isVisible()
+    assert "Open it with the button below" in dialog.done_label.text()
+
+    with qtbot.waitSignal(controller.locked, timeout=10_000):
+        dialog.open_button.click()
+    assert controller.service is None  # the first vault is locked
+    assert controller.window is None
+    unlock = controller.dialog
+    assert isinstance(unlock, UnlockDialog)
+    assert unlock.folder == target
+    unlock.passphrase_edit.setText(NEW_VAULT_PASS)
+    with qtbot.waitSignal(controller.window_shown, timeout=30_000) as shown:
+        unlock.submit()
+    assert isinstance(shown.args[0], MainWindow)
+    assert controller.service is not None
+    assert controller.service.vault.folder == target
+    assert controller.service.count_incidents() == 80
+    controller.shutdown()

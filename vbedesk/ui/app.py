@@ -176,6 +176,7 @@ class AppController(QObject):
         window.quick_hide_requested.connect(self.quick_hide)
         window.close_requested.connect(self._window_closed)
         window.settings_saved.connect(self._settings_saved)
+        window.open_vault_requested.connect(self.switch_vault)
         self._window = window
         minutes = service.settings().autolock_minutes
         self.idle = IdleLock(minutes, clock=self.clock, parent=self)
@@ -212,6 +213,20 @@ class AppController(QObject):
             return
         self._close_vault()
         self.show_unlock(minimized=minimized)
+        self.locked.emit()
+
+    def switch_vault(self, folder: Path) -> None:
+        """Lock this vault and ask for the passphrase of ``folder`` (a restored vault).
+
+        The program then works in that folder until it ends; the next start opens the
+        default folder (or ``--vault``) again.
+        """
+        if self.service is None or not Vault.exists(Path(folder)):
+            return
+        self._close_vault()
+        self.folder = Path(folder)
+        self.hint = ""  # a demo vault's passphrase hint belongs to the demo folder only
+        self.show_unlock()
         self.locked.emit()
 
     def _close_vault(self) -> None:

@@ -86,6 +86,8 @@ class MainWindow(QMainWindow):
     quick_hide_requested = Signal()
     close_requested = Signal()  # the coordinator closed the window: quit the program
     settings_saved = Signal(object)
+    #: Work in another vault (a restored one): its folder.
+    open_vault_requested = Signal(object)
 
     def __init__(
         self,
@@ -247,6 +249,9 @@ class MainWindow(QMainWindow):
             written = getattr(page, "backup_written", None)
             if written is not None:
                 written.connect(self.update_backup_status)
+            other_vault = getattr(page, "open_vault_requested", None)
+            if other_vault is not None:
+                other_vault.connect(self.open_vault_requested)
             self.stack.addWidget(page)
             self._built[row] = page
         return page

@@ -218,6 +218,8 @@ class RestoreDialog(QDialog):
 
     #: The restore finished: the new vault's folder.
     restored = Signal(object)
+    #: The coordinator chose to work in the restored vault now: its folder.
+    open_requested = Signal(object)
 
     PAGE_CHECK, PAGE_TARGET, PAGE_DONE = range(3)
 
@@ -344,6 +346,12 @@ class RestoreDialog(QDialog):
         self.restore_button = QPushButton(_("Res&tore"))
         self.restore_button.setAccessibleName(_("Restore"))
         self.restore_button.clicked.connect(self.restore)
+        self.open_button = QPushButton(_("&Open the restored vault"))
+        self.open_button.setAccessibleName(_("Open the restored vault"))
+        self.open_button.setToolTip(
+            _("Locks this vault and asks for the passphrase of the restored one.")
+        )
+        self.open_button.clicked.connect(self._open_restored)
         self.close_button = QPushButton(_("&Cancel"))
         self.close_button.setAccessibleName(_("Cancel"))
         self.close_button.clicked.connect(self.reject)
@@ -351,6 +359,7 @@ class RestoreDialog(QDialog):
         buttons.addWidget(self.busy_bar, 1)
         buttons.addStretch(0)
         buttons.addWidget(self.restore_button)
+        buttons.addWidget(self.open_button)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
@@ -371,6 +380,7 @@ class RestoreDialog(QDialog):
     def _update_buttons(self) -> None:
         page = self.current_page()
         self.restore_button.setVisible(page == self.PAGE_TARGET)
+        self.open_button.setVisible(page == self.PAGE_DONE and self.target is not None)
         self.restore_button.setEnabled(
             not self._busy
             and bool(self.target_edit.text().strip())
@@ -470,8 +480,9 @@ class RestoreDialog(QDialog):
         self.target = target
         self.done_label.setText(
             _(
-                "The backup was restored into a new vault in {path}. To work in it, start "
-                "VBE Desk with that folder (vbedesk gui --vault \u201c{path}\u201d)."
+                "The backup was restored into a new vault in {path}. Open it with the "
+                "button below, or later by starting VBE Desk with that folder (vbedesk gui "
+                "--vault \u201c{path}\u201d)."
             ).format(path=target)
         )
         self.key_label.setText(recovery_key)
@@ -479,6 +490,13 @@ class RestoreDialog(QDialog):
         self._update_buttons()
         self.close_button.setFocus()
         self.restored.emit(target)
+
+    def _open_restored(self) -> None:
+        if self.target is None:
+            return
+        target = self.target
+        self.accept()
+        self.open_requested.emit(target)
 
     def _restore_failed(self, exc: BaseException) -> None:
         self._set_busy(False)

@@ -137,6 +137,8 @@ class BackupsPage(Page):
 
     #: A backup was written (the status bar shows its time).
     backup_written = Signal()
+    #: The coordinator chose to work in a restored vault now: its folder.
+    open_vault_requested = Signal(object)
     #: A verification or restore ended: its translated message.
     message_shown = Signal(str)
 
@@ -622,6 +624,7 @@ class BackupsPage(Page):
         )
         delete_when_finished(dialog)
         dialog.restored.connect(self._restored)
+        dialog.open_requested.connect(self.open_vault_requested)
         self.dialog = dialog
         dialog.open()
         dialog.backup_passphrase.setFocus()
