@@ -520,6 +520,29 @@ def test_run_task_delivers_on_the_gui_thread(qtbot: QtBot) -> None:
     assert isinstance(errors[0][0], InputRefused) and errors[0][1] == gui
 
 
+def test_a_finished_task_is_released_on_the_gui_thread_once_the_worker_is_idle(
+    qtbot: QtBot,
+) -> None:
+    """The outcome can arrive while the worker is still returning from the emit: the task
+    and its signal object are kept until the worker is idle, then let go on this thread."""
+    import weakref
+
+    gate = threading.Event()
+    first = tasks.run_task(lambda: 1)
+    second = tasks.run_task(lambda: gate.wait(10))  # keeps the worker busy
+    qtbot.waitUntil(lambda task=first: task.is_finished, timeout=5000)
+    signals = weakref.ref(first._signals)
+    first_ref = weakref.ref(first)
+    del first
+    qtbot.wait(3 * tasks.REAP_INTERVAL_MS)
+    assert first_ref() is not None and signals() is not None  # the worker is not idle yet
+    gate.set()
+    qtbot.waitUntil(lambda task=second: task.is_finished, timeout=5000)
+    del second
+    qtbot.waitUntil(lambda: first_ref() is None, timeout=5000)  # released here, on this thread
+    assert tasks._finished == []
+
+
 def test_a_long_task_shows_its_progress_dialog_after_a_delay(qtbot: QtBot) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)

@@ -24,6 +24,10 @@ PROGRESS_DELAY_MS = 600
 
 _pool: QThreadPool | None = None
 _running: set[Task] = set()
+#: Finished tasks, kept until the worker thread is idle: see ``Task._finish``.
+_finished: list[Task] = []
+#: How often the finished tasks are looked at again while the worker still runs.
+REAP_INTERVAL_MS = 50
 
 
 def pool() -> QThreadPool:
@@ -116,6 +120,12 @@ class Task(QObject):
     def _finish(self) -> None:
         self.is_finished = True
         _running.discard(self)
+        # The outcome arrives here while the worker may still be returning from the
+        # emit: if this task (and with it the signal object and the runnable) went now,
+        # the worker would drop their last references and delete a QObject of this
+        # thread on its own thread. Kept until the worker is idle, they go here.
+        _finished.append(self)
+        QTimer.singleShot(0, _reap)
         if self._progress is not None:
             self._progress.close()
             self._progress.deleteLater()
@@ -145,6 +155,16 @@ class Task(QObject):
 
             log.error("background job failed (%s)", type(exc).__name__)
             show_error(self._parent_widget, exc)
+
+
+def _reap() -> None:
+    """Let finished tasks go on the GUI thread once no runnable is on the worker thread."""
+    if not _finished:
+        return
+    if pool().activeThreadCount() == 0:
+        _finished.clear()
+    else:
+        QTimer.singleShot(REAP_INTERVAL_MS, _reap)
 
 
 def run_task(
