@@ -258,7 +258,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         _out(line)
     if report.ok:
         return EXIT_OK
-    if report.rollback is not None and not report.integrity and report.audit_first_broken is None:
+    if report.only_older_copy:
         _err(
             _(
                 "The vault is an older copy than the one last used. If that is intended, run"

@@ -87,7 +87,7 @@ def write_new_file(path: Path, data: bytes) -> None:
         fsync_dir(path.parent)
     except OSError as exc:
         _remove(tmp)
-        raise write_error(exc, path) from None
+        raise _write_error(exc, path) from None
     except BaseException:
         _remove(tmp)
         raise
@@ -98,7 +98,7 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def write_error(exc: OSError, path: Path) -> DiskFull | WriteFailed:
+def _write_error(exc: OSError, path: Path) -> DiskFull | WriteFailed:
     """The error to show for ``exc`` met while writing ``path`` out (never its raw text)."""
     if exc.errno in DISK_FULL_ERRNOS:
         return DiskFull(

@@ -328,8 +328,8 @@ class KeyFile:
         """The generation if present and sealed by this data key, else ``None``."""
         if self.generation is None:
             return None
-        expected = generation_seal(data_key, self.vault_id, self.generation)
-        return self.generation if hmac.compare_digest(expected, self.generation_mac) else None
+        sealed = generation_sealed(data_key, self.vault_id, self.generation, self.generation_mac)
+        return self.generation if sealed else None
 
     def save_generation(self, path: Path) -> None:
         """Rewrite ``path`` with this key file whose wrap is already on disk (no passphrase).
@@ -546,6 +546,11 @@ def load_with_fallback(path: Path) -> list[KeyFile]:
 
 
 # -- file helpers ----------------------------------------------------------------------
+
+
+def generation_sealed(data_key: bytes, vault_id: str, value: int, seal: bytes) -> bool:
+    """Whether ``seal`` is the seal of generation ``value`` under ``data_key``."""
+    return hmac.compare_digest(generation_seal(data_key, vault_id, value), seal)
 
 
 def generation_seal(data_key: bytes, vault_id: str, value: int) -> bytes:

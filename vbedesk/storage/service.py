@@ -190,6 +190,11 @@ class CheckReport:
     def ok(self) -> bool:
         return not self.integrity and self.audit_first_broken is None and self.rollback is None
 
+    @property
+    def only_older_copy(self) -> bool:
+        """Sound, but an older copy than the last session (accept it or find the newer)."""
+        return self.rollback is not None and not self.integrity and self.audit_first_broken is None
+
 
 def check_lines(report: CheckReport) -> list[str]:
     """What a check found, one translated line a part (the command line and the window)."""

@@ -7,7 +7,6 @@ database, upgrades the schema after a file copy, and holds an OS lock while open
 
 from __future__ import annotations
 
-import hmac
 import logging
 import os
 import shutil
@@ -40,6 +39,7 @@ from vbedesk.storage.keys import (
     KeyFile,
     calibrate,
     generation_seal,
+    generation_sealed,
     load_with_fallback,
     new_data_key,
 )
@@ -573,7 +573,7 @@ class Vault:
         if entry is None:
             return None
         value, seal = entry
-        if not hmac.compare_digest(seal, generation_seal(self.data_key, self.vault_id, value)):
+        if not generation_sealed(self.data_key, self.vault_id, value, seal):
             log.warning("the keyring's generation seal does not match; it is not used")
             return None
         return value

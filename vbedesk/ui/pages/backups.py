@@ -593,7 +593,7 @@ class BackupsPage(Page):
                     "The vault is an older copy than the one last used. If that is intended, "
                     "keep working with it from the Overview page; otherwise find the newer copy."
                 )
-                if report.integrity == () and report.audit_first_broken is None
+                if report.only_older_copy
                 else _("The vault failed its checks; restore from a backup and keep this copy.")
             )
             show_error(self.check_error, "\n".join([*lines, advice]))
