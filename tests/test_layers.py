@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-ENTRY_POINTS = {"__init__", "__main__", "cli", "selftest"}  # composition roots
+ENTRY_POINTS = {"__init__", "__main__", "cli"}  # composition roots
 FORBIDDEN_IN_DOMAIN = ("PySide6", "sqlalchemy", "sqlcipher3", "reportlab", "alembic")
 
 

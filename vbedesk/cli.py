@@ -535,8 +535,8 @@ def cmd_backup_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_selftest(args: argparse.Namespace) -> int:
-    """Check this installation on a throwaway vault (``vbedesk.selftest``); 1 on any failure."""
-    from vbedesk import selftest
+    """Check this installation on a throwaway vault (``vbedesk.ui.selftest``); 1 on failure."""
+    from vbedesk.ui import selftest
 
     if not _display_available():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # the window step needs no screen

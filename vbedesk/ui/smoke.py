@@ -1,6 +1,6 @@
 """The window step of ``vbedesk selftest``: open the main window, show each page, close it.
 
-It runs on a throwaway vault (``vbedesk.selftest``) with no keyring (the ``fail`` backend,
+It runs on a throwaway vault (``vbedesk.ui.selftest``) with no keyring (the ``fail`` backend,
 so the user's keyring is never read or written) and settings in a file in the temporary
 folder. The caller sets ``QT_QPA_PLATFORM=offscreen`` where there is no display.
 """

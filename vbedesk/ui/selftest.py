@@ -1,7 +1,7 @@
 """``vbedesk selftest``: prove that an installation works, step by step, on a throwaway vault.
 
-A composition root like ``cli`` (which alone calls it): the steps use the storage and
-reports layers exactly as the program does, and the window step comes from
+It lives in the UI layer, the top one (``cli`` alone calls it): the steps use the storage
+and reports layers exactly as the program does, and the window step comes from
 ``vbedesk.ui.smoke``. Everything happens in a new temporary folder that is removed at the
 end; the user's vault, keyring and settings are never touched.
 
