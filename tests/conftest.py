@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.paths import PLAN_2021
+from tests.paths import REPO as REPO  # re-exported: some tests import it from here
 from vbedesk.i18n import set_language
 from vbedesk.storage.bootstrap import create_demo_vault, create_vault
 from vbedesk.storage.keys import KdfParams
 from vbedesk.storage.service import VaultService
 
-REPO = Path(__file__).resolve().parents[1]
-SEED = REPO.parent / "shared" / "seeds" / "000_84e874d113f875e3.txt"
 PASSPHRASE = "correct horse battery staple"
 
 
@@ -35,9 +35,10 @@ def _english_messages() -> Iterator[None]:
 
 @pytest.fixture
 def seed_text() -> str:
-    if not SEED.exists():
-        pytest.fail(f"the 2021 plan is missing beside the repository: {SEED.name}")
-    return SEED.read_text(encoding="utf-8")
+    """The district's 2021 action plan, kept in ``tests/data``."""
+    if not PLAN_2021.is_file():
+        pytest.fail(f"the 2021 plan is missing from the repository: tests/data/{PLAN_2021.name}")
+    return PLAN_2021.read_text(encoding="utf-8")
 
 
 @pytest.fixture

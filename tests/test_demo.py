@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.paths import PLAN_2021
 from vbedesk import demo
 from vbedesk.incidents import validate_incident
 from vbedesk.paths import resource_path
 from vbedesk.taxonomy import TaxonomyError, load_taxonomies
-
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "000_84e874d113f875e3.txt"
 
 SPLIT_FIRST = "Implementera de nya stadsövergripande rutinerna för såväl föreningsbidrag som"
 SPLIT_SECOND = "uthyrning av lokaler som de är beslutade av stadsledningskontoret."
@@ -22,12 +21,12 @@ SPLIT_SECOND = "uthyrning av lokaler som de är beslutade av stadsledningskontor
 
 @pytest.fixture(scope="module")
 def seed_lines() -> list[str]:
-    if not SEED.is_file():
+    if not PLAN_2021.is_file():
         pytest.fail(
-            f"The 2021 plan (seed) is missing at {SEED}; the demo plan is checked against it "
-            "and this test must not pass without it."
+            f"The 2021 plan is missing: tests/data/{PLAN_2021.name}; the demo plan is checked "
+            "against it and this test must not pass without it."
         )
-    return SEED.read_text(encoding="utf-8").split("\n")
+    return PLAN_2021.read_text(encoding="utf-8").split("\n")
 
 
 def _table_rows(lines: list[str]) -> set[tuple[str, ...]]:

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum import luhn
 
+from tests.paths import PLAN_2021
 from vbedesk.guard import (
     _WORD_NAMES,
     BLOCKING_KINDS,
@@ -22,8 +23,6 @@ from vbedesk.guard import (
     scan,
 )
 from vbedesk.paths import resource_path
-
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "000_84e874d113f875e3.txt"
 
 K = FindingKind
 
@@ -427,8 +426,8 @@ def test_not_identifiers_all_together() -> None:
 
 
 def test_the_2021_plan_gives_no_findings() -> None:
-    assert SEED.is_file(), f"the 2021 plan is missing: expected it at {SEED}"
-    text = SEED.read_text(encoding="utf-8")
+    assert PLAN_2021.is_file(), f"the 2021 plan is missing: tests/data/{PLAN_2021.name}"
+    text = PLAN_2021.read_text(encoding="utf-8")
     assert len(text) > 20_000
     assert scan(text) == []
 
