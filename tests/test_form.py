@@ -245,12 +245,19 @@ def test_bad_files_are_rejected_with_their_reason(
     service: VaultService, blank: bytes, case: str
 ) -> None:
     make, reason, words = BAD_FILES[case]
-    result = _import(service, make(filled(blank)), f"{case}.pdf")
+    good = filled(blank)
+    result = _import(service, make(good), f"{case}.pdf")
     assert isinstance(result, Rejected), result
     assert result.reason == reason
     assert result.filename == f"{case}.pdf"
+    assert result.text() == REJECTION_MESSAGES[reason]  # the message of this reason, in English
     assert words in result.text()
     assert service.count_incidents() == 0
+    # The control: the undamaged form the bad file was made from passes the same path, so a
+    # reader that refuses everything (as "damaged", say) fails this test.
+    accepted = _import(service, good, "good.pdf")
+    assert isinstance(accepted, Imported), accepted
+    assert service.count_incidents() == 1
 
 
 INVALID_FIELDS: dict[str, tuple[dict[str, object], str]] = {
@@ -294,20 +301,52 @@ def test_an_unknown_checkbox_state_is_not_ticked(taxonomies: Taxonomies, blank: 
 
 
 def test_every_rejection_reason_has_a_message() -> None:
-    for reason in REJECTION_MESSAGES:
-        assert Rejected("f.pdf", reason, {"field": "area"}).text()
+    texts = {}
+    for reason, msgid in REJECTION_MESSAGES.items():
+        text = Rejected("f.pdf", reason, {"field": "area"}).text()
+        assert text == msgid.format(field="area"), reason  # its own message, filled in
+        assert "{" not in text and "}" not in text, reason
+        texts[reason] = text
+    assert len(set(texts.values())) == len(texts)  # no two reasons read the same
+    assert "area" in texts["bad_value"]
+    # A refusal's own message (as the incident rules give it) wins over the reason's.
+    own = Rejected("f.pdf", "invalid", {"field": "area"}, message="Unknown code for {field}.")
+    assert own.text() == "Unknown code for area."
+
+
+# What byte damage can make of a form: a PDF that is broken, or one whose fields are lost.
+DAMAGE_REASONS = {"not_pdf", "damaged", "no_form", "not_our_form", "bad_value"}
 
 
 def test_damaged_variants_never_raise(taxonomies: Taxonomies, blank: bytes) -> None:
     """Random byte damage anywhere: a reading or a rejection, never an exception."""
     good = filled(blank)
+    # The control: the undamaged form is read, with its values, by the same reader.
+    control = read_filled_form(good, taxonomies, "good.pdf")
+    assert control.ok, control.rejection
+    assert control.sha256 == content_hash(good)
+    assert control.values["area"] == FULL["area"]
+    assert control.values["description"] == FULL["description"]
     rng = random.Random(20240503)
+    outcomes = []
     for _ in range(60):
         data = bytearray(good)
         for _ in range(rng.randint(1, 40)):
             data[rng.randrange(len(data))] = rng.randrange(256)
-        reading = read_filled_form(bytes(data), taxonomies)
+        reading = read_filled_form(bytes(data), taxonomies, "damaged.pdf")
         assert isinstance(reading, FormReading)
+        assert reading.sha256 == content_hash(bytes(data))
+        if reading.rejection is None:
+            assert reading.values, "a reading without a rejection has the form's values"
+            outcomes.append("read")
+        else:
+            assert reading.rejection.reason in DAMAGE_REASONS, reading.rejection
+            assert reading.rejection.filename == "damaged.pdf"
+            assert reading.rejection.text() == REJECTION_MESSAGES[reading.rejection.reason]
+            outcomes.append(reading.rejection.reason)
+    # Most damage hits page content a reader can skip; some hits the form and is refused.
+    assert "read" in outcomes
+    assert set(outcomes) - {"read"}, "no variant was refused"
 
 
 # -- the command line -----------------------------------------------------------------------

@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pypdf
 import pytest
@@ -17,7 +18,7 @@ from tests.conftest import PASSPHRASE, DemoVault, run_cli
 from tests.test_statistics import determined_cells
 from vbedesk.demo import plan_2021
 from vbedesk.model import FollowUp, Period
-from vbedesk.reports.charts import bar_chart, line_chart, to_svg
+from vbedesk.reports.charts import LABEL_WIDTH, bar_chart, line_chart, to_svg
 from vbedesk.reports.followup import (
     COLUMN_WIDTHS,
     ActivityLine,
@@ -293,15 +294,45 @@ def test_recovery_sheet_has_the_key_and_nothing_else(
 
 
 # -- charts ----------------------------------------------------------------------------------
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_texts(root: ElementTree.Element) -> list[str]:
+    return [t.text or "" for t in root.iter(f"{SVG}text")]
+
+
 def test_charts_render_to_svg_without_clip_paths() -> None:
-    for drawing in (
-        bar_chart("Område", ["Hässelby gård", "Vällingby"], [("2021", [3, None])]),
-        line_chart("Månad", ["jan", "feb"], [("2020", [1, 2]), ("2021", [None, 4])]),
-    ):
+    bars = bar_chart("Område", ["Hässelby gård", "Vällingby"], [("2021", [3, None])])
+    lines = line_chart("Månad", ["jan", "feb"], [("2020", [1, 2]), ("2021", [None, 4])])
+    for drawing in (bars, lines):
         svg = to_svg(drawing)
-        assert svg.startswith(b"<?xml") or b"<svg" in svg[:400]
+        assert svg.startswith(b"<?xml")
         assert b"clip" not in svg.lower()
-        assert "Hässelby gård".encode() in svg or drawing.width > 0
+
+    # The bar chart: its title, both category labels, the value axis 0-4 and one bar (3);
+    # the hidden count (None) is not drawn.
+    root = ElementTree.fromstring(to_svg(bars))  # noqa: S314 (our own drawing)
+    assert root.tag == f"{SVG}svg"
+    texts = svg_texts(root)
+    assert texts[-1] == "Område"
+    assert {"Hässelby gård", "Vällingby"} <= set(texts)
+    assert [t for t in texts if t.isdigit()] == ["0", "1", "2", "3", "4"]
+    (bar,) = [r for r in root.iter(f"{SVG}rect") if "fill: rgb(56%,66%,76%)" in r.get("style", "")]
+    plot_width = bars.width - LABEL_WIDTH - 15
+    assert float(bar.get("width", "0")) == pytest.approx(plot_width * 3 / 4)
+
+    # The line chart: title, months, a legend for two series, and one line per series: two
+    # points for 2020 (1, 2), one for 2021 (the gap of None left out), at the right heights.
+    root = ElementTree.fromstring(to_svg(lines))  # noqa: S314 (our own drawing)
+    texts = svg_texts(root)
+    assert {"Månad", "jan", "feb", "2020", "2021"} <= set(texts)
+    polylines = [p.get("points", "") for p in root.iter(f"{SVG}polyline")]
+    points = [[float(xy.split()[1]) for xy in pts.split(",")] for pts in polylines]
+    bottom, top = 30, lines.height - 40  # the plot area of line_chart, values 0-5
+    assert [[(y - bottom) / (top - bottom) * 5 for y in ys] for ys in points] == [
+        pytest.approx([1, 2]),
+        pytest.approx([4]),
+    ]
 
 
 # -- spreadsheet -----------------------------------------------------------------------------
