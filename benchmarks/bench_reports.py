@@ -207,11 +207,13 @@ def main() -> int:
             rows.append(
                 (
                     "lägesbild: counts (SQL)",
-                    *paired_ms(lambda: service.situation(YEAR), raw_situation, args.repeat),
+                    *paired_ms(
+                        lambda: service.situation.for_year(YEAR), raw_situation, args.repeat
+                    ),
                     "",
                 )
             )
-            situation = service.situation(YEAR)
+            situation = service.situation.for_year(YEAR)
             taxonomies = service.taxonomies
 
             def lagesbild_pdf() -> bytes:
@@ -231,8 +233,8 @@ def main() -> int:
 
             def whole_lagesbild() -> None:
                 build_lagesbild_report(
-                    service.situation(YEAR),
-                    service.analysis(YEAR),
+                    service.situation.for_year(YEAR),
+                    service.situation.analysis(YEAR),
                     taxonomies,
                     threshold=3,
                     district="Hässelby-Vällingby",

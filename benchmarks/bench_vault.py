@@ -146,7 +146,7 @@ def main() -> int:
     service, _recovery = create_vault(folder, PASSPHRASE, kdf=kdf)
     incidents = synthetic(args.incidents, rng)
     for start in range(0, len(incidents), 10_000):
-        service.import_incidents(incidents[start : start + 10_000], source="benchmark")
+        service.incidents.import_many(incidents[start : start + 10_000], source="benchmark")
     service.vault.close()
     fill_s = time.perf_counter() - t0
     # The 100,000 incident objects are the benchmark's, not the program's: a window
@@ -181,7 +181,7 @@ def main() -> int:
     one = synthetic(1, rng)[0]
 
     def program_save() -> None:
-        svc.add_incident(one)
+        svc.incidents.add(one)
 
     def raw_save() -> None:
         raw.execute("BEGIN IMMEDIATE")
@@ -220,7 +220,7 @@ def main() -> int:
     )
 
     def program_page() -> None:
-        svc.list_incident_rows(limit=200)
+        svc.incidents.list_rows(limit=200)
 
     def raw_page() -> None:
         raw.execute(list_sql.format(where="")).fetchall()
@@ -230,7 +230,7 @@ def main() -> int:
     )
 
     def program_search() -> None:
-        svc.list_incident_rows(IncidentFilter(text="hakkors tunnelbana"), limit=200)
+        svc.incidents.list_rows(IncidentFilter(text="hakkors tunnelbana"), limit=200)
 
     def raw_search() -> None:
         raw.execute(list_sql.format(where=search_where), ('"hakkors" "tunnelbana"*',)).fetchall()
@@ -240,10 +240,10 @@ def main() -> int:
     )
 
     # -- one whole incident, as a form opens it -----------------------------------------
-    some_id = svc.list_incident_rows(limit=1)[0].id
+    some_id = svc.incidents.list_rows(limit=1)[0].id
 
     def program_get() -> None:
-        svc.get_incident(some_id)
+        svc.incidents.get(some_id)
 
     def raw_get() -> None:
         raw.execute("SELECT * FROM incident WHERE id = ?", (some_id,)).fetchall()
@@ -254,7 +254,7 @@ def main() -> int:
 
     # -- aggregation -------------------------------------------------------------------
     def program_agg() -> None:
-        svc.year_counts(2020)
+        svc.situation.year_counts(2020)
 
     def raw_agg() -> None:
         raw.execute(

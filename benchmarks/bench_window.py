@@ -266,7 +266,7 @@ def child_window(folder: Path, passphrase: str, repeat: int) -> int:
         "year_area": timed(year_area, year_reset),
         "rows_shown": rows_shown,
         "total": total,
-        "search_hits": page.service.count_incidents(IncidentFilter(text=SEARCH_TEXT)),
+        "search_hits": page.service.incidents.count(IncidentFilter(text=SEARCH_TEXT)),
         "area": area,
     }
     current, peak = _rss_mib()
@@ -321,7 +321,7 @@ def _prepare(folder: Path, incidents: int, fast_kdf: bool) -> tuple[float, str]:
     rng = random.Random(2021)
     batch = synthetic(incidents, rng)
     for start in range(0, len(batch), 10_000):
-        service.import_incidents(batch[start : start + 10_000], source="benchmark")
+        service.incidents.import_many(batch[start : start + 10_000], source="benchmark")
     service.vault.close()
     marker.write_text(json.dumps(wanted))
     return time.perf_counter() - t0, PASSPHRASE

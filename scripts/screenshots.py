@@ -155,9 +155,9 @@ def _situation_backups_retention(app: QApplication, window: MainWindow, root: Pa
     for days in (3, 2, 1):
         when = now - timedelta(days=days)
         out = folder / backup_name(when, automatic=True)
-        service.create_backup(out, passphrase, automatic=True)
+        service.backups.create(out, passphrase, automatic=True)
         os.utime(out, (when.timestamp(), when.timestamp()))  # as if written on those days
-    service.create_backup(folder / backup_name(now), passphrase)
+    service.backups.create(folder / backup_name(now), passphrase)
     service.set_setting("backup_generations", 2)
     backups = window.show_page("backups")
     assert isinstance(backups, BackupsPage)
@@ -270,9 +270,9 @@ def _appearance(app: QApplication, service: VaultService, store: KeyringStore, o
                 if busy is not None:
                     _wait(app, lambda busy=busy: not busy())
                 _save(app, window, f"{variant}-{page_id}", out)
-        some = service.list_incidents(limit=1)[0]
+        some = service.incidents.list_full(limit=1)[0]
         assert some.id is not None
-        form = IncidentFormDialog(service, service.get_incident(some.id), window)
+        form = IncidentFormDialog(service, service.incidents.get(some.id), window)
         form.show()
         _save(app, form, f"{variant}-incident-form", out)
         form.reject()

@@ -145,8 +145,8 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Source:
     root = tmp_path_factory.mktemp("source")
     svc, _recovery = create_demo_vault(root / "v", PASSPHRASE, kdf=fast_kdf())
     try:
-        template = svc.list_incidents(limit=1)[0]
-        svc.add_incident(
+        template = svc.incidents.list_full(limit=1)[0]
+        svc.incidents.add(
             replace(template, id=None, description=f"Klotter med {MARKER} vid entrén.")
         )
         started = datetime.now(UTC).replace(microsecond=0)
@@ -328,7 +328,7 @@ def test_a_failure_midway_deletes_the_partial_file(vault: Vault, tmp_path: Path)
     assert len(seen) == 1 and seen[0].startswith(".b.vbdk.partial-")
     assert list(tmp_path.iterdir()) == []
     # The vault is still usable afterwards (the backup database was detached).
-    assert VaultService(vault).count_incidents() > 0
+    assert VaultService(vault).incidents.count() > 0
 
 
 def test_names_with_uri_characters_work(vault: Vault, tmp_path: Path) -> None:
@@ -376,7 +376,7 @@ def test_restore_round_trip_keeps_every_row_and_the_schema(source: Source, tmp_p
         assert revision == source.manifest.schema_version == schema.head_revision()
         service = VaultService(restored)
         # The full-text index came along and works.
-        found = service.list_incidents(IncidentFilter(text=MARKER))
+        found = service.incidents.list_full(IncidentFilter(text=MARKER))
         assert len(found) == 1 and MARKER in found[0].description
         data_key = restored.data_key
     finally:

@@ -47,64 +47,66 @@ def incident_from(session: RoutineSession, description: str) -> Incident:
 
 
 def test_active_routine_is_the_shipped_one_stored_on_first_use(service: VaultService) -> None:
-    assert service.routine_versions() == []
-    definition = service.active_routine()
+    assert service.routines.versions() == []
+    definition = service.routines.active()
     assert (definition.id, definition.version) == ("stockholm-oro-handelse", "2025.1")
-    versions = service.routine_versions()
+    versions = service.routines.versions()
     assert [(v.routine_id, v.version, v.active) for v in versions] == [
         ("stockholm-oro-handelse", "2025.1", True)
     ]
-    assert service.active_routine() == definition
+    assert service.routines.active() == definition
     assert any(e.action == "routine.load" for e in service.audit_entries())
 
 
 def test_load_a_revised_routine_keeps_the_old_version(service: VaultService) -> None:
-    old = service.active_routine()
+    old = service.routines.active()
     revised_text = shipped_content().replace('version = "2025.1"', 'version = "2026.1"')
     revised_text = revised_text.replace("Ring 112 nu", "Ring 112 omedelbart")
-    revised = service.load_routine(revised_text)
+    revised = service.routines.load(revised_text)
     assert revised.version == "2026.1"
-    again = service.active_routine()
+    again = service.routines.active()
     assert again.version == "2026.1" and "omedelbart" in again.step("A1").text.sv
-    assert [(v.version, v.active) for v in service.routine_versions()] == [
+    assert [(v.version, v.active) for v in service.routines.versions()] == [
         ("2025.1", False),
         ("2026.1", True),
     ]
-    assert service.routine_definition(old.id, "2025.1").step("A1").text.sv.startswith("Ring 112 nu")
+    assert (
+        service.routines.definition(old.id, "2025.1").step("A1").text.sv.startswith("Ring 112 nu")
+    )
     # The same version with other content is refused; the same content again is fine.
     with pytest.raises(Exception, match="already kept with other content"):
-        service.load_routine(revised_text.replace("omedelbart", "genast"))
-    assert service.load_routine(shipped_content()).version == "2025.1"
-    assert service.active_routine().version == "2025.1"
+        service.routines.load(revised_text.replace("omedelbart", "genast"))
+    assert service.routines.load(shipped_content()).version == "2025.1"
+    assert service.routines.active().version == "2025.1"
 
 
 def test_a_routine_with_a_cycle_is_refused_naming_the_step(service: VaultService) -> None:
     broken = shipped_content().replace('version = "2025.1"', 'version = "x"')
     broken = broken.replace('next = "N6"', 'next = "N1"')  # N5 → N1: a loop
     with pytest.raises(RoutineInvalid) as info:
-        service.load_routine(broken)
+        service.routines.load(broken)
     texts = [p.text() for p in info.value.problems]
     assert any(t.startswith("Step N1: the routine loops back") for t in texts), texts
-    assert "x" not in {v.version for v in service.routine_versions()}
+    assert "x" not in {v.version for v in service.routines.versions()}
 
 
 def test_a_routine_naming_a_contact_the_vault_lacks_is_refused(service: VaultService) -> None:
     broken = shipped_content().replace('contacts = ["CVE_STODTELEFON"]', 'contacts = ["NY"]')
     with pytest.raises(RoutineInvalid) as info:
-        service.load_routine(broken)
+        service.routines.load(broken)
     assert [(p.step, p.text()) for p in info.value.problems] == [
         ("A8d", "Step A8d: unknown contact 'NY'.")
     ]
 
 
 def test_case_log_saved_with_its_prefilled_incident(service: VaultService) -> None:
-    definition = service.active_routine()
+    definition = service.routines.active()
     session = finished(definition, CHILD)
     session.notes = "Rektor ringde om oro för en elev; polisen kontaktad."
     incident = incident_from(session, "Oro för att en elev söker sig till en våldsbejakande miljö.")
-    log = service.save_case_log(session.case_log(T0 + timedelta(minutes=40)), incident)
+    log = service.case_logs.save(session.case_log(T0 + timedelta(minutes=40)), incident)
     assert log.id is not None and log.incident_id is not None
-    stored = service.get_incident(log.incident_id)
+    stored = service.incidents.get(log.incident_id)
     assert stored.concerns_individual and stored.age_band == "UNDER_18"
     assert stored.actions_taken == {
         "LARM_112",
@@ -119,30 +121,32 @@ def test_case_log_saved_with_its_prefilled_incident(service: VaultService) -> No
     assert log.started_at == T0 and log.ended_at == T0 + timedelta(minutes=40)
 
     other = finished(definition, PROPAGANDA)
-    service.save_case_log(other.case_log(T0 + timedelta(hours=2), notes="Klistermärken på torget."))
+    service.case_logs.save(
+        other.case_log(T0 + timedelta(hours=2), notes="Klistermärken på torget.")
+    )
 
-    assert [c.id for c in service.case_logs_for_incident(log.incident_id)] == [log.id]
-    assert [c.id for c in service.case_logs("elev")] == [log.id]
-    assert [c.outcomes for c in service.case_logs("klistermärken")] == [{"LAGESBILD_ENDAST"}]
-    assert [c.notes for c in service.case_logs("LAGESBILD")] == ["Klistermärken på torget."]
-    assert len(service.case_logs()) == 2 and service.case_logs("100%") == []
-    assert service.case_log(log.id) == log
+    assert [c.id for c in service.case_logs.for_incident(log.incident_id)] == [log.id]
+    assert [c.id for c in service.case_logs.search("elev")] == [log.id]
+    assert [c.outcomes for c in service.case_logs.search("klistermärken")] == [{"LAGESBILD_ENDAST"}]
+    assert [c.notes for c in service.case_logs.search("LAGESBILD")] == ["Klistermärken på torget."]
+    assert len(service.case_logs.search()) == 2 and service.case_logs.search("100%") == []
+    assert service.case_logs.get(log.id) == log
 
 
 def test_case_log_with_a_personnummer_is_refused_unless_accepted(service: VaultService) -> None:
-    definition = service.active_routine()
+    definition = service.routines.active()
     session = finished(definition, PROPAGANDA)
     log = session.case_log(T0 + timedelta(minutes=20), notes="Uppringaren nämnde 811218-9876.")
     before = service.info().counts["incidents"]
     with pytest.raises(IdentifiersFound):
-        service.save_case_log(log, incident_from(session, "Klistermärken."))
-    assert service.case_logs() == [] and service.info().counts["incidents"] == before
+        service.case_logs.save(log, incident_from(session, "Klistermärken."))
+    assert service.case_logs.search() == [] and service.info().counts["incidents"] == before
     # The incident's own text is guarded as well.
     with pytest.raises(IdentifiersFound):
-        service.save_case_log(
+        service.case_logs.save(
             replace(log, notes=""), incident_from(session, "Personen 811218-9876 sågs.")
         )
-    saved = service.save_case_log(
+    saved = service.case_logs.save(
         log, incident_from(session, "Klistermärken."), accept_findings=True
     )
     assert "811218-9876" in saved.notes
@@ -152,18 +156,18 @@ def test_case_log_with_a_personnummer_is_refused_unless_accepted(service: VaultS
 
 
 def test_case_log_must_name_a_kept_version(service: VaultService) -> None:
-    definition = service.active_routine()
+    definition = service.routines.active()
     log = finished(definition, PROPAGANDA).case_log(T0 + timedelta(minutes=5))
     with pytest.raises(Exception, match="not kept in the vault"):
-        service.save_case_log(replace(log, routine_version="9.9"))
+        service.case_logs.save(replace(log, routine_version="9.9"))
     with pytest.raises(Exception, match="cannot end before"):
-        service.save_case_log(replace(log, ended_at=T0 - timedelta(minutes=1)))
+        service.case_logs.save(replace(log, ended_at=T0 - timedelta(minutes=1)))
 
 
 def test_cli_caselog_list_and_show(service: VaultService) -> None:
-    definition = service.active_routine()
+    definition = service.routines.active()
     session = finished(definition, CHILD)
-    saved = service.save_case_log(
+    saved = service.case_logs.save(
         session.case_log(T0 + timedelta(minutes=30), notes="Samtal från skola."),
         incident_from(session, "Oro för en elev."),
     )
@@ -192,10 +196,10 @@ def test_case_log_report_names_the_version_steps_outcomes_and_notes(
 
     from vbedesk.reports.catalog import Kind, Request, build
 
-    definition = service.active_routine()
+    definition = service.routines.active()
     session = finished(definition, CHILD)
     session.notes = "Rektorn ringde; polisen är kontaktad och socialtjänsten underrättad."
-    log = service.save_case_log(
+    log = service.case_logs.save(
         session.case_log(T0 + timedelta(minutes=12)), incident_from(session, "Oro för en elev.")
     )
     assert log.id is not None
@@ -216,8 +220,8 @@ def test_case_log_report_names_the_version_steps_outcomes_and_notes(
 
 
 def test_case_log_report_from_the_command_line(tmp_path: Path, service: VaultService) -> None:
-    definition = service.active_routine()
-    log = service.save_case_log(
+    definition = service.routines.active()
+    log = service.case_logs.save(
         finished(definition, PROPAGANDA).case_log(T0 + timedelta(minutes=5))
     )
     folder = service.vault.folder

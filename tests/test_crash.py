@@ -49,14 +49,14 @@ n = 0
 while True:
     n += 1
     if n % 10 == 0:
-        svc.import_incidents([
+        svc.incidents.import_many([
             Incident(received_on=date(2021, 6, 1), incident_types=frozenset({"KLOTTER"}),
                      environment="OKLAR", description=f"batch {n} item {k}")
             for k in range(20)
         ])
         print(f"batch {n}", flush=True)
     else:
-        saved = svc.add_incident(Incident(
+        saved = svc.incidents.add(Incident(
             received_on=date(2021, 6, 1), incident_types=frozenset({"HOT"}),
             environment="OKLAR", description=f"ack {n}"))
         print(f"ack {saved.incident.id} {n}", flush=True)
@@ -94,7 +94,7 @@ def test_sigkill_during_writes_25_times(demo_vault: DemoVault) -> None:
             assert report.ok, report
             stored = {
                 f"{i.description}#{i.id}"
-                for i in svc.iter_incidents()
+                for i in svc.incidents.iter_all()
                 if i.description.startswith("ack ")
             }
             missing = {a for a in acknowledged if a not in stored}
@@ -155,7 +155,7 @@ def _write_forever(kind: str, tag: str, setup: Setup, passphrase: str, fd: int) 
     for n in itertools.count(1):
         name = f"{kind}-{tag}-{n}"
         if kind == "incident":
-            svc.add_incident(_incident(name))
+            svc.incidents.add(_incident(name))
         elif kind == "import":
             batch = [_incident(f"{name}-{k}") for k in range(BATCH)]
             if n % 2:
@@ -163,20 +163,20 @@ def _write_forever(kind: str, tag: str, setup: Setup, passphrase: str, fd: int) 
                 parsed = incidents_from_jsonl(text, svc.taxonomies)
             else:
                 parsed = incidents_from_csv(incidents_to_csv(batch), svc.taxonomies)
-            svc.import_incidents(parsed, source=f"{name}.jsonl")
+            svc.incidents.import_many(parsed, source=f"{name}.jsonl")
         elif kind == "form":
             data = _filled_form(setup.blank, name)
-            result = svc.import_form(data, f"{name}.pdf", reader=read_filled_form)
+            result = svc.forms.import_form(data, f"{name}.pdf", reader=read_filled_form)
             if not isinstance(result, Imported):
                 raise AssertionError(type(result).__name__)
         elif kind == "followup":
-            svc.add_followup(
+            svc.plans.add_followup(
                 FollowUp(setup.activity_id, FOLLOWUP_PERIOD, "PAGAR", name, date(2021, 4, 1))
             )
         elif kind == "passphrase":
             vault.change_passphrase(name, kdf=fast_kdf())
         elif kind == "backup":
-            svc.create_backup(setup.backups / f"{name}.vbdk", BACKUP_PASSPHRASE, _test_kdf=True)
+            svc.backups.create(setup.backups / f"{name}.vbdk", BACKUP_PASSPHRASE, _test_kdf=True)
         os.write(fd, f"ack {name}\n".encode())
 
 
@@ -308,8 +308,8 @@ def _check_vault(setup: Setup, ledger: Ledger) -> None:
         svc = VaultService(vault)
         report = svc.check()
         assert report.ok, report
-        stored = Counter(i.description for i in svc.iter_incidents())
-        comments = {f.comment for f in svc.followups(setup.activity_id, FOLLOWUP_PERIOD)}
+        stored = Counter(i.description for i in svc.incidents.iter_all())
+        comments = {f.comment for f in svc.plans.followups(setup.activity_id, FOLLOWUP_PERIOD)}
     missing = sorted(ledger.incidents - set(stored))
     assert not missing, f"acknowledged saves lost: {missing[:5]}"
     assert all(n == 1 for d, n in stored.items() if d.startswith(("incident-", "form-")))
@@ -324,8 +324,8 @@ def _check_vault(setup: Setup, ledger: Ledger) -> None:
 def test_sigkill_during_every_kind_of_write(demo_vault: DemoVault, tmp_path: Path) -> None:
     with Vault.open(demo_vault.folder, passphrase=PASSPHRASE) as vault:
         svc = VaultService(vault)
-        plan = svc.plans()[0]
-        activity_id = svc.activities(svc.sections(plan.id or 0)[0].id or 0)[0].id or 0
+        plan = svc.plans.all()[0]
+        activity_id = svc.plans.activities(svc.plans.sections(plan.id or 0)[0].id or 0)[0].id or 0
         blank = build_blank_form(svc.taxonomies, "sv")
     setup = Setup(demo_vault.folder, tmp_path / "backups", activity_id, blank)
     setup.backups.mkdir()

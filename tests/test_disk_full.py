@@ -79,7 +79,7 @@ def _incident(text: str) -> Incident:
 
 def _state(service: VaultService) -> tuple[int, int, list[str]]:
     info = service.info()
-    descriptions = sorted(i.description for i in service.iter_incidents())
+    descriptions = sorted(i.description for i in service.incidents.iter_all())
     return info.counts["incidents"], info.counts["audit_rows"], descriptions
 
 
@@ -90,14 +90,14 @@ def _leftovers(folder: Path) -> list[str]:
 @pytest.mark.parametrize("limit", LIMITS.values(), ids=LIMITS.keys())
 def test_incident_save_on_a_full_disk(service: VaultService, limit: int) -> None:
     for n in range(3):
-        service.add_incident(_incident(f"earlier {n}"))
+        service.incidents.add(_incident(f"earlier {n}"))
     before = _state(service)
     incident = _incident("Klotter på skolans fasad, anmält till fastighetsägaren.")
     kept = replace(incident)
     _empty_wal(service)
 
     with file_size_limit(limit), pytest.raises(DiskFull) as caught:
-        service.add_incident(incident)
+        service.incidents.add(incident)
 
     assert str(caught.value) == DiskFull.message
     assert "fasad" not in str(caught.value)
@@ -107,15 +107,15 @@ def test_incident_save_on_a_full_disk(service: VaultService, limit: int) -> None
     assert _leftovers(service.vault.folder) == []
     # The user's input is untouched and saves once there is room again.
     assert incident == kept
-    saved = service.add_incident(incident).incident
-    assert service.get_incident(saved.id or 0).description == incident.description
-    assert service.count_incidents() == before[0] + 1
+    saved = service.incidents.add(incident).incident
+    assert service.incidents.get(saved.id or 0).description == incident.description
+    assert service.incidents.count() == before[0] + 1
     assert service.check().ok
 
 
 @pytest.mark.parametrize("limit", LIMITS.values(), ids=LIMITS.keys())
 def test_import_on_a_full_disk(service: VaultService, limit: int) -> None:
-    service.add_incident(_incident("earlier"))
+    service.incidents.add(_incident("earlier"))
     lines = [json.dumps(incident_to_dict(_incident(f"imported {k}"))) for k in range(300)]
     batch = incidents_from_jsonl("\n".join(lines), service.taxonomies)
     kept = list(batch)
@@ -123,21 +123,21 @@ def test_import_on_a_full_disk(service: VaultService, limit: int) -> None:
     _empty_wal(service)
 
     with file_size_limit(limit), pytest.raises(DiskFull):
-        service.import_incidents(batch, source="import.jsonl")
+        service.incidents.import_many(batch, source="import.jsonl")
 
     assert service.check().ok
     assert _state(service) == before  # all or nothing: not one record of the 300
     assert batch == kept
-    ids = service.import_incidents(batch, source="import.jsonl")
+    ids = service.incidents.import_many(batch, source="import.jsonl")
     assert len(ids) == 300
-    assert service.count_incidents() == before[0] + 300
+    assert service.incidents.count() == before[0] + 300
     assert service.check().ok
 
 
 @pytest.mark.parametrize("fraction", [0.0, 0.5], ids=["nothing-fits", "half-fits"])
 def test_backup_on_a_full_disk(service: VaultService, tmp_path: Path, fraction: float) -> None:
     for n in range(50):
-        service.add_incident(_incident(f"to back up {n}"))
+        service.incidents.add(_incident(f"to back up {n}"))
     folder = tmp_path / "backups"
     folder.mkdir()
     out = folder / "vbedesk-2026-11-28-120000.vbdk"
@@ -146,13 +146,13 @@ def test_backup_on_a_full_disk(service: VaultService, tmp_path: Path, fraction: 
     limit = int(size * fraction)
 
     with file_size_limit(limit), pytest.raises(DiskFull):
-        service.create_backup(out, BACKUP_PASSPHRASE, _test_kdf=True)
+        service.backups.create(out, BACKUP_PASSPHRASE, _test_kdf=True)
 
     # No file carries the final name, and the temporary one is gone too.
     assert sorted(p.name for p in folder.iterdir()) == []
     assert service.check().ok
     assert _state(service) == before  # not recorded as written
-    manifest = service.create_backup(out, BACKUP_PASSPHRASE, _test_kdf=True)
+    manifest = service.backups.create(out, BACKUP_PASSPHRASE, _test_kdf=True)
     assert verify_backup(out, BACKUP_PASSPHRASE, allow_test_params=True) == manifest
     assert manifest.counts[IncidentRow.__tablename__] == before[0]
 
@@ -202,11 +202,11 @@ def test_form_import_on_a_full_disk(service: VaultService) -> None:
     _empty_wal(service)
 
     with file_size_limit(LIMITS["two-pages-fit"]), pytest.raises(DiskFull):
-        service.import_form(data, "form.pdf", reader=read_filled_form)
+        service.forms.import_form(data, "form.pdf", reader=read_filled_form)
 
     assert service.check().ok
     assert _state(service) == before
-    result = service.import_form(data, "form.pdf", reader=read_filled_form)
+    result = service.forms.import_form(data, "form.pdf", reader=read_filled_form)
     assert isinstance(result, Imported)
     assert result.incident.description == "Klotter i gångtunneln."
 
@@ -214,19 +214,21 @@ def test_form_import_on_a_full_disk(service: VaultService) -> None:
 def test_followup_on_a_full_disk(demo_vault: DemoVault) -> None:
     with Vault.open(demo_vault.folder, passphrase=demo_vault.passphrase) as vault:
         service = VaultService(vault)
-        activity = service.activities(service.sections(service.plans()[0].id or 0)[0].id or 0)[0]
+        activity = service.plans.activities(
+            service.plans.sections(service.plans.all()[0].id or 0)[0].id or 0
+        )[0]
         period = Period(2021, PeriodKind.T2)
         followup = FollowUp(activity.id or 0, period, "PAGAR", "Halvvägs.", date(2021, 8, 1))
-        before = service.followups(activity.id or 0)
+        before = service.plans.followups(activity.id or 0)
         _empty_wal(service)
 
         with file_size_limit(0), pytest.raises(DiskFull):
-            service.add_followup(followup)
+            service.plans.add_followup(followup)
 
         assert service.check().ok
-        assert service.followups(activity.id or 0) == before
-        saved = service.add_followup(followup)
-        assert service.followups(activity.id or 0) == [*before, saved]
+        assert service.plans.followups(activity.id or 0) == before
+        saved = service.plans.add_followup(followup)
+        assert service.plans.followups(activity.id or 0) == [*before, saved]
 
 
 def test_passphrase_change_on_a_full_disk(demo_vault: DemoVault) -> None:
@@ -282,7 +284,7 @@ def test_the_command_line_says_the_disk_is_full(
     )
     with Vault.open(demo_vault.folder, passphrase=PASSPHRASE) as vault:
         service = VaultService(vault)
-        before = service.count_incidents()
+        before = service.incidents.count()
         generation = vault.generation()
         _empty_wal(service)
 
@@ -297,7 +299,7 @@ def test_the_command_line_says_the_disk_is_full(
     with Vault.open(demo_vault.folder, passphrase=PASSPHRASE) as vault:
         service = VaultService(vault)
         assert service.check().ok
-        assert service.count_incidents() == before
+        assert service.incidents.count() == before
         # Our close and open count 2; a command line that got the vault open counts more.
         assert (vault.generation() - generation > 2) == (limit > 0)
     assert run_cli_import_works(demo_vault, source) == before + 500
@@ -310,17 +312,17 @@ def run_cli_import_works(demo_vault: DemoVault, source: Path) -> int:
     )
     assert result.returncode == 0, result.stderr
     with Vault.open(demo_vault.folder, passphrase=PASSPHRASE) as vault:
-        return VaultService(vault).count_incidents()
+        return VaultService(vault).incidents.count()
 
 
 def test_a_report_written_out_on_a_full_disk(service: VaultService, tmp_path: Path) -> None:
     """A PDF or spreadsheet that does not fit: said, no file, nothing in the register."""
     out = tmp_path / "ut"
     out.mkdir()
-    before = service.disclosures()
+    before = service.disclosures.all()
     with file_size_limit(1024), pytest.raises(DiskFull) as caught:
-        service.write_disclosure(out / "lägesbild.pdf", bytes(200_000), "pdf", "Lägesbild 2021")
+        service.disclosures.write(out / "lägesbild.pdf", bytes(200_000), "pdf", "Lägesbild 2021")
     assert "lägesbild.pdf was not written" in str(caught.value)
     assert list(out.iterdir()) == []
-    assert service.disclosures() == before
+    assert service.disclosures.all() == before
     assert service.check().ok

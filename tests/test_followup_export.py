@@ -46,18 +46,18 @@ def demo(demo_vault: DemoVault) -> Iterator[VaultService]:
 
 
 def _first_activities(service: VaultService) -> list[Activity]:
-    plan = service.plans()[0]
+    plan = service.plans.all()[0]
     assert plan.id is not None
-    section = service.sections(plan.id)[0]
+    section = service.plans.sections(plan.id)[0]
     assert section.id is not None
-    return service.activities(section.id)
+    return service.plans.activities(section.id)
 
 
 def _data(service: VaultService, period: Period) -> FollowUpReportData:
-    plan = service.plans()[0]
+    plan = service.plans.all()[0]
     sections = [
         SectionLines(section, [ActivityLine(a, f) for a, f in lines])
-        for section, lines in service.followup_rows(period)
+        for section, lines in service.plans.followup_rows(period)
     ]
     return FollowUpReportData(plan, period, sections)
 
@@ -67,14 +67,14 @@ def test_the_workbook_has_every_activity_with_the_periods_latest_comment(
 ) -> None:
     first, second = _first_activities(demo)[:2]
     assert first.id is not None and second.id is not None
-    demo.add_followup(
+    demo.plans.add_followup(
         FollowUp(first.id, VB2021, "PAGAR", "Planerad till hösten.", date(2021, 9, 1))
     )
-    demo.add_followup(
+    demo.plans.add_followup(
         FollowUp(first.id, VB2021, "GENOMFORD", "Två träffar i Vällingby.", date(2021, 12, 1))
     )
-    demo.add_followup(FollowUp(second.id, T12021, "PAGAR", "Endast T1.", date(2021, 4, 20)))
-    demo.add_followup(
+    demo.plans.add_followup(FollowUp(second.id, T12021, "PAGAR", "Endast T1.", date(2021, 4, 20)))
+    demo.plans.add_followup(
         FollowUp(second.id, VB2021, "SKJUTS_FRAM", '=HYPERLINK("http://x","y")', date(2021, 12, 2))
     )
 
@@ -89,7 +89,7 @@ def test_the_workbook_has_every_activity_with_the_periods_latest_comment(
     ws = wb["followup"]
     assert [c.value for c in ws[1]] == list(HEADERS)  # English msgids in tests
     rows = list(ws.iter_rows(min_row=2, values_only=True))
-    total = sum(len(lines) for _, lines in demo.followup_rows(VB2021))
+    total = sum(len(lines) for _, lines in demo.plans.followup_rows(VB2021))
     assert len(rows) == total == 16
     by_text = {row[1]: row for row in rows}
     done = by_text[first.text]
@@ -167,7 +167,7 @@ def test_cli_export_followup_records_a_disclosure(demo_vault: DemoVault, tmp_pat
 
     service = VaultService(Vault.open(demo_vault.folder, passphrase=PASSPHRASE))
     try:
-        register = service.disclosures()
+        register = service.disclosures.all()
     finally:
         service.vault.close()
     assert [(d.kind, Path(d.path).name) for d in register] == [

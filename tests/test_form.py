@@ -79,7 +79,7 @@ def filled(blank: bytes, **changes: object) -> bytes:
 
 
 def _import(service: VaultService, data: bytes, name: str = "form.pdf", **kw: bool) -> object:
-    return service.import_form(data, name, reader=read_filled_form, **kw)
+    return service.forms.import_form(data, name, reader=read_filled_form, **kw)
 
 
 # -- the blank form -------------------------------------------------------------------------
@@ -121,7 +121,7 @@ def test_round_trip_gives_the_same_values_in_the_vault(service: VaultService, bl
     assert isinstance(result, Imported), result
     assert result.sha256 == content_hash(data)
     assert result.incident.id is not None
-    stored = incident_to_dict(service.get_incident(result.incident.id))
+    stored = incident_to_dict(service.incidents.get(result.incident.id))
     for name, value in FULL.items():
         expected = sorted(value) if isinstance(value, list) else value
         assert stored[name] == expected, name
@@ -168,12 +168,12 @@ def test_a_personnummer_in_the_description_needs_review(
     assert kinds == {"personnummer"}
     assert result.findings[0][0] == "description"
     assert result.incident.id is None
-    assert service.count_incidents() == 0
+    assert service.incidents.count() == 0
     # Nothing recorded: the same file is held for review again, and can be accepted.
     assert isinstance(_import(service, data), NeedsReview)
     accepted = _import(service, data, accept_findings=True)
     assert isinstance(accepted, Imported)
-    assert service.count_incidents() == 1
+    assert service.incidents.count() == 1
 
 
 # -- skipped --------------------------------------------------------------------------------
@@ -187,7 +187,7 @@ def test_the_same_file_twice_is_skipped(service: VaultService, blank: bytes) -> 
     assert isinstance(second, Skipped), second
     assert second.incident_id == first.incident.id
     assert second.filename == "copy-of-a.pdf"
-    assert service.count_incidents() == 1
+    assert service.incidents.count() == 1
 
 
 # -- rejections -----------------------------------------------------------------------------
@@ -252,12 +252,12 @@ def test_bad_files_are_rejected_with_their_reason(
     assert result.filename == f"{case}.pdf"
     assert result.text() == REJECTION_MESSAGES[reason]  # the message of this reason, in English
     assert words in result.text()
-    assert service.count_incidents() == 0
+    assert service.incidents.count() == 0
     # The control: the undamaged form the bad file was made from passes the same path, so a
     # reader that refuses everything (as "damaged", say) fails this test.
     accepted = _import(service, good, "good.pdf")
     assert isinstance(accepted, Imported), accepted
-    assert service.count_incidents() == 1
+    assert service.incidents.count() == 1
 
 
 INVALID_FIELDS: dict[str, tuple[dict[str, object], str]] = {
@@ -289,7 +289,7 @@ def test_invalid_fields_are_rejected_naming_the_field(
     assert isinstance(result, Rejected), result
     assert result.reason == "invalid"
     assert message in result.text()
-    assert service.count_incidents() == 0
+    assert service.incidents.count() == 0
 
 
 def test_an_unknown_checkbox_state_is_not_ticked(taxonomies: Taxonomies, blank: bytes) -> None:
@@ -392,8 +392,8 @@ def test_cli_form_blank_and_import(service: VaultService, blank: bytes, tmp_path
 
     reopened = VaultService(Vault.open(folder, passphrase=PASSPHRASE))
     try:
-        assert reopened.count_incidents() == 1
-        register = reopened.disclosures()
+        assert reopened.incidents.count() == 1
+        register = reopened.disclosures.all()
         assert [d.kind for d in register] == ["pdf"]
         assert register[0].path == str(out.resolve())
     finally:

@@ -94,9 +94,9 @@ def state(service: VaultService) -> tuple[object, ...]:
     """What a refused input must leave as it was."""
     newest = service.audit_entries(limit=1)
     return (
-        service.count_incidents(),
+        service.incidents.count(),
         newest[0].id if newest else None,
-        tuple(service.routine_versions()),
+        tuple(service.routines.versions()),
         service.settings(),
     )
 
@@ -233,11 +233,11 @@ def import_text(
             record(kind, "no incidents (nothing to import)")
             assert state(service) == before
             return
-        ids = service.import_incidents(incidents, source="fuzz")
+        ids = service.incidents.import_many(incidents, source="fuzz")
     except VbedeskError as exc:
         refused(kind, exc, service, before)
         return
-    assert service.count_incidents() == before[0] + len(ids)  # type: ignore[operator]
+    assert service.incidents.count() == before[0] + len(ids)  # type: ignore[operator]
     record(kind, "imported")
 
 
@@ -339,9 +339,9 @@ def import_form(kind: str, service: VaultService, data: bytes) -> None:
     before = state(service)
     reading = read_filled_form(data, service.taxonomies, "fuzz.pdf")  # documented: never raises
     assert isinstance(reading, FormReading)
-    result = service.import_form(data, "fuzz.pdf", reader=read_filled_form)
+    result = service.forms.import_form(data, "fuzz.pdf", reader=read_filled_form)
     if isinstance(result, Imported):
-        assert service.count_incidents() == before[0] + 1  # type: ignore[operator]
+        assert service.incidents.count() == before[0] + 1  # type: ignore[operator]
     else:
         assert isinstance(result, Rejected | NeedsReview | Skipped | Ready), result
         assert state(service) == before, f"{kind}: {type(result).__name__} changed the vault"
@@ -496,18 +496,18 @@ def test_routine_file_is_loaded_or_refused_cleanly(
     fuzz_service: VaultService, content: str
 ) -> None:
     kind = "routine definition"
-    context = fuzz_service.routine_context()
+    context = fuzz_service.routines.context()
     problems = check_definition(content, context)  # a list, never an exception
     before = state(fuzz_service)
     try:
-        definition = fuzz_service.load_routine(content)
+        definition = fuzz_service.routines.load(content)
     except VbedeskError as exc:
         assert problems or "already kept" in exc.message, exc.message
         refused(kind, exc, fuzz_service, before)
         return
     assert not problems
     assert parse_definition(content, context).id == definition.id
-    assert fuzz_service.active_routine().version == definition.version
+    assert fuzz_service.routines.active().version == definition.version
     record(kind, "loaded")
 
 
@@ -618,7 +618,7 @@ def test_jsonl_line_nested_thousands_deep_is_refused_not_a_crash(
         incidents_from_jsonl(f"{good}\n{line}\n", service.taxonomies)
     assert info.value.params == {"line": 2}
     assert clear_message(info.value) == "Line 2 is not valid JSON."
-    assert service.count_incidents() == 0
+    assert service.incidents.count() == 0
 
 
 def test_jsonl_number_over_4300_digits_is_refused_not_a_crash(service: VaultService) -> None:
@@ -643,15 +643,15 @@ def test_routine_multi_answer_without_next_is_reported_not_a_crash(service: Vaul
     """Fault: a multi-choice answer with no ``next`` made the validator raise KeyError ''."""
     content = SHIPPED.replace('next = "A8a"\n', "", 1)
     assert content != SHIPPED
-    problems = check_definition(content, service.routine_context())
+    problems = check_definition(content, service.routines.context())
     assert [p.text() for p in problems] == [
         "Step N8: answer 'POLIS' has no next step.",
         "Step A8a: no path from the start leads here (unreachable).",
     ]
-    before = service.routine_versions()
+    before = service.routines.versions()
     with pytest.raises(InputRefused):
-        service.load_routine(content)
-    assert service.routine_versions() == before
+        service.routines.load(content)
+    assert service.routines.versions() == before
 
 
 @pytest.mark.parametrize("kind", ["array", "table"])
@@ -662,8 +662,8 @@ def test_routine_file_nested_thousands_deep_is_refused_not_a_crash(
     problems = check_definition(nested(3000, kind))
     assert [p.text() for p in problems] == ["The file is not valid TOML: nested too deeply."]
     with pytest.raises(InputRefused):
-        service.load_routine(nested(3000, kind))
-    assert service.routine_versions() == []
+        service.routines.load(nested(3000, kind))
+    assert service.routines.versions() == []
 
 
 def test_taxonomy_file_nested_thousands_deep_is_refused_not_a_crash(tmp_path: Path) -> None:

@@ -49,7 +49,7 @@ def _session(folder: Path, saves: int = 1) -> None:
     service = VaultService(Vault.open(folder, passphrase=PASSPHRASE))
     try:
         for _ in range(saves):
-            service.add_incident(_incident())
+            service.incidents.add(_incident())
     finally:
         service.vault.close()
 
@@ -105,7 +105,7 @@ def test_an_older_database_put_back_is_reported_until_accepted(
     service = VaultService(Vault.open(vault_dir, passphrase=PASSPHRASE))
     try:
         assert service.vault.rollback_suspected() is None
-        assert service.count_incidents() == 1  # the old copy's data, as accepted
+        assert service.incidents.count() == 1  # the old copy's data, as accepted
         assert any(e.action == "accept_old_copy" for e in service.audit_entries())
     finally:
         service.vault.close()
@@ -115,7 +115,7 @@ def test_a_copy_from_within_the_last_session_is_caught_too(vault_dir: Path, tmp_
     """Closing advances the generation, so a copy taken while the vault was open is old."""
     Vault.create(vault_dir, PASSPHRASE, kdf=fast_kdf())[0].close()
     service = VaultService(Vault.open(vault_dir, passphrase=PASSPHRASE))
-    service.add_incident(_incident())
+    service.incidents.add(_incident())
     service.vault.close()
     during = tmp_path / "during"
     _copy_db(vault_dir, during)
@@ -131,7 +131,7 @@ def test_a_copy_from_within_the_last_session_is_caught_too(vault_dir: Path, tmp_
 def test_a_crashed_session_is_not_taken_for_a_rollback(vault_dir: Path) -> None:
     vault, _key = Vault.create(vault_dir, PASSPHRASE, kdf=fast_kdf())
     service = VaultService(vault)
-    service.add_incident(_incident())
+    service.incidents.add(_incident())
     # No close: as after a crash or power loss (the OS lock goes with the process).
     assert vault.engine is not None
     vault.engine.dispose()
@@ -241,7 +241,7 @@ def _remembered_session(folder: Path, store: KeyringStore, saves: int = 1) -> No
     service = VaultService(vault)
     try:
         for _ in range(saves):
-            service.add_incident(_incident())
+            service.incidents.add(_incident())
     finally:
         vault.close()
 
@@ -381,7 +381,7 @@ def test_a_failing_keyring_never_stops_an_open_or_a_close(vault_dir: Path) -> No
     opened = Vault.open(vault_dir, passphrase=PASSPHRASE, store=failing)
     try:
         assert opened.rollback_suspected() is None
-        VaultService(opened).add_incident(_incident())
+        VaultService(opened).incidents.add(_incident())
         during = opened.generation()
     finally:
         opened.close()  # the keyring write fails: logged, the close completes
@@ -391,7 +391,7 @@ def test_a_failing_keyring_never_stops_an_open_or_a_close(vault_dir: Path) -> No
     again = Vault.open(vault_dir, passphrase=PASSPHRASE, store=store)
     try:
         assert again.rollback_suspected() is None
-        assert VaultService(again).count_incidents() == 1
+        assert VaultService(again).incidents.count() == 1
     finally:
         again.close()
 

@@ -34,7 +34,7 @@ def demo(demo_vault: DemoVault) -> Iterator[VaultService]:
 @pytest.fixture
 def thousand(service: VaultService) -> VaultService:
     """An empty vault filled with 1,000 synthetic incidents through the service."""
-    service.import_incidents(synthetic_incidents(1000, seed=7), source="test")
+    service.incidents.import_many(synthetic_incidents(1000, seed=7), source="test")
     return service
 
 
@@ -118,7 +118,7 @@ def test_sorting_by_date_both_ways_queries_again(qtbot: QtBot, thousand: VaultSe
     model.fetchMore(QModelIndex())
     oldest = model.incident_at(0)
     assert oldest is not None
-    all_dates = [i.received_on for i in thousand.iter_incidents()]
+    all_dates = [i.received_on for i in thousand.incidents.iter_all()]
     assert oldest.received_on == min(all_dates)
     assert newest.received_on == max(all_dates)
     assert model.sort_state() == (M.COL_RECEIVED, Qt.SortOrder.AscendingOrder)
@@ -147,7 +147,7 @@ def test_sorting_by_id_status_and_ignoring_types(qtbot: QtBot, thousand: VaultSe
 
 
 def test_set_filter_by_year_area_and_text(qtbot: QtBot, thousand: VaultService) -> None:
-    every = list(thousand.iter_incidents())
+    every = list(thousand.incidents.iter_all())
     model = M(thousand)
 
     with qtbot.waitSignal(model.total_changed) as signal:
@@ -171,7 +171,7 @@ def test_set_filter_by_year_area_and_text(qtbot: QtBot, thousand: VaultService) 
     word = "ovanligtordxyz"
     target = every[123]
     assert target.id is not None
-    thousand.update_incident(
+    thousand.incidents.update(
         type(target)(**{**target.__dict__, "description": f"Text med {word} här."})
     )
     model.set_filter(IncidentFilter(text=word[:9]))
@@ -271,7 +271,7 @@ def test_the_list_holds_no_free_text(qtbot: QtBot, demo: VaultService) -> None:
     row = model.incident_at(0)
     assert row is not None
     assert row._fields == ("id", "received_on", "area", "environment", "incident_types", "status")
-    whole = demo.get_incident(row.id)
+    whole = demo.incidents.get(row.id)
     assert (row.received_on, row.area, row.environment, row.status) == (
         whole.received_on,
         whole.area,

@@ -27,7 +27,7 @@ def demo(demo_vault: DemoVault) -> Iterator[VaultService]:
 
 def _plan_model(svc: VaultService, period: Period = VB_2021) -> PlanTableModel:
     model = PlanTableModel.for_service(svc)
-    (plan,) = svc.plans()
+    (plan,) = svc.plans.all()
     model.set_rows(load_plan_lines(svc, plan.id or 0, period))
     return model
 
@@ -66,15 +66,17 @@ def test_the_status_column_shows_the_latest_status_of_the_period(demo: VaultServ
     activity = model.rows()[row].activity
     assert activity is not None and activity.id is not None
     assert model.text(row, PlanTableModel.COL_STATUS) == ""
-    demo.add_followup(FollowUp(activity.id, VB_2021, "PAGAR", "startat", date(2021, 6, 1)))
-    demo.add_followup(FollowUp(activity.id, VB_2021, "GENOMFORD", "klart", date(2021, 12, 1)))
-    demo.add_followup(FollowUp(activity.id, Period.parse("T1 2021"), "UTGAR", "", date(2022, 1, 1)))
+    demo.plans.add_followup(FollowUp(activity.id, VB_2021, "PAGAR", "startat", date(2021, 6, 1)))
+    demo.plans.add_followup(FollowUp(activity.id, VB_2021, "GENOMFORD", "klart", date(2021, 12, 1)))
+    demo.plans.add_followup(
+        FollowUp(activity.id, Period.parse("T1 2021"), "UTGAR", "", date(2022, 1, 1))
+    )
     model = _plan_model(demo)
     assert model.text(row, PlanTableModel.COL_STATUS) == "Done"  # English in tests
     assert _plan_model(demo, Period.parse("T1 2021")).text(row, 4) == "Dropped"
     assert _plan_model(demo, Period.parse("T2 2021")).text(row, 4) == ""
     history = FollowUpModel(
-        demo.followups(activity.id, VB_2021),
+        demo.plans.followups(activity.id, VB_2021),
         lambda code: demo.taxonomies.activity_statuses.label(code, "en"),
     )
     assert [history.text(r, FollowUpModel.COL_COMMENT) for r in range(2)] == ["klart", "startat"]

@@ -76,15 +76,15 @@ def render_first_page(data: bytes, name: str, tmp_path: Path, screenshots: Path)
 
 
 def followup_data(service: VaultService, period: Period) -> FollowUpReportData:
-    plan = next(p for p in service.plans() if p.year == period.year)
+    plan = next(p for p in service.plans.all() if p.year == period.year)
     assert plan.id is not None
     sections = []
-    for section in service.sections(plan.id):
+    for section in service.plans.sections(plan.id):
         assert section.id is not None
         lines = []
-        for act in service.activities(section.id):
+        for act in service.plans.activities(section.id):
             assert act.id is not None
-            found = service.followups(act.id, period)
+            found = service.plans.followups(act.id, period)
             lines.append(ActivityLine(act, found[-1] if found else None))
         sections.append(SectionLines(section, lines))
     return FollowUpReportData(plan, period, sections)
@@ -109,9 +109,9 @@ def test_followup_report_has_every_activity_as_in_the_seed(
     demo: VaultService, seed_text: str, tmp_path: Path, screenshot_dir: Path
 ) -> None:
     period = Period.parse("VB 2021")
-    first = demo.activities(demo.sections(demo.plans()[0].id or 0)[0].id or 0)[0]
+    first = demo.plans.activities(demo.plans.sections(demo.plans.all()[0].id or 0)[0].id or 0)[0]
     assert first.id is not None
-    demo.add_followup(FollowUp(first.id, period, "GENOMFORD", COMMENT, date(2021, 12, 20)))
+    demo.plans.add_followup(FollowUp(first.id, period, "GENOMFORD", COMMENT, date(2021, 12, 20)))
     data = build_followup_report(
         followup_data(demo, period),
         demo.taxonomies.activity_statuses,
@@ -175,14 +175,16 @@ def test_the_activity_without_timeline_shows_it_empty(demo: VaultService) -> Non
 def test_lagesbild_suppresses_small_cells(
     demo: VaultService, tmp_path: Path, screenshot_dir: Path
 ) -> None:
-    demo.set_analysis(2021, "Fler klistermärken i Vällingby centrum än året före; åtgärdat.")
-    situation = demo.situation(2021)
+    demo.situation.set_analysis(
+        2021, "Fler klistermärken i Vällingby centrum än året före; åtgärdat."
+    )
+    situation = demo.situation.for_year(2021)
     assert situation.totals == (40, 40)
     threshold = demo.settings().small_cell_threshold
     assert threshold == 3
     data = build_lagesbild_report(
         situation,
-        demo.analysis(2021),
+        demo.situation.analysis(2021),
         demo.taxonomies,
         threshold=threshold,
         district="Hässelby-Vällingby",
@@ -212,7 +214,7 @@ def test_lagesbild_suppresses_small_cells(
 def test_lagesbild_in_swedish_labels_keeps_swedish_characters(demo: VaultService) -> None:
     from vbedesk.i18n import set_language
 
-    situation = demo.situation(2021)
+    situation = demo.situation.for_year(2021)
     set_language("sv")  # taxonomy labels follow the language; the catalog may lag behind
     try:
         data = build_lagesbild_report(
@@ -233,7 +235,7 @@ def test_lagesbild_in_swedish_labels_keeps_swedish_characters(demo: VaultService
 
 
 def test_situation_is_aggregated_per_dimension(demo: VaultService) -> None:
-    situation = demo.situation(2021)
+    situation = demo.situation.for_year(2021)
     for dimension in ("environment", "area", "reporting_unit", "month"):
         counts = situation.dimension(dimension)
         assert sum(v[0] for v in counts.values()) == situation.totals[0]
@@ -242,13 +244,13 @@ def test_situation_is_aggregated_per_dimension(demo: VaultService) -> None:
     assert sum(v[1] for v in types.values()) >= situation.totals[1]
     by_year = demo.info().incidents_by_year
     assert situation.totals == (by_year.get(2020, 0), by_year.get(2021, 0))
-    assert demo.situation(1999).totals == (0, 0)
+    assert demo.situation.for_year(1999).totals == (0, 0)
 
 
 # -- training, incident, recovery sheet ----------------------------------------------------------
 def test_training_report(demo: VaultService, tmp_path: Path, screenshot_dir: Path) -> None:
-    units, courses = demo.units(), demo.courses()
-    counts = demo.training_counts(latest_only=True)
+    units, courses = demo.training.units(), demo.training.courses()
+    counts = demo.training.counts(latest_only=True)
     assert counts
     data = build_training_report(
         units, courses, counts, district="Hässelby-Vällingby", created=TODAY
@@ -265,9 +267,9 @@ def test_training_report(demo: VaultService, tmp_path: Path, screenshot_dir: Pat
 def test_incident_report_shows_the_form_only(
     demo: VaultService, tmp_path: Path, screenshot_dir: Path
 ) -> None:
-    row = demo.list_incidents(limit=1)[0]
+    row = demo.incidents.list_full(limit=1)[0]
     assert row.id is not None
-    incident = demo.get_incident(row.id)
+    incident = demo.incidents.get(row.id)
     data = build_incident_report(
         incident, demo.taxonomies, district="Hässelby-Vällingby", created=TODAY
     )
@@ -337,7 +339,7 @@ def test_charts_render_to_svg_without_clip_paths() -> None:
 
 # -- spreadsheet -----------------------------------------------------------------------------
 def test_statistics_workbook(demo: VaultService) -> None:
-    situation = demo.situation(2021)
+    situation = demo.situation.for_year(2021)
     data = build_statistics_workbook(
         situation, demo.taxonomies, threshold=3, district="Hässelby-Vällingby", created=TODAY
     )
@@ -392,7 +394,7 @@ def test_cli_writes_reports_and_registers_them(demo_vault: DemoVault, tmp_path: 
     assert "already exists" in again.stderr
     service = VaultService(Vault.open(demo_vault.folder, passphrase=PASSPHRASE))
     try:
-        register = service.disclosures()
+        register = service.disclosures.all()
         actions = [e.action for e in service.audit_entries(50)]
     finally:
         service.vault.close()

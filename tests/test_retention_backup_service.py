@@ -35,64 +35,64 @@ def _incident(received: date, retain: date | None = None, text: str = "Klotter."
 
 def test_retention_due_is_strictly_before_today(service: VaultService) -> None:
     today = date(2026, 6, 1)
-    due = service.add_incident(_incident(date(2020, 1, 1), date(2026, 5, 31))).incident.id
-    on_the_day = service.add_incident(_incident(date(2020, 1, 1), date(2026, 6, 1))).incident.id
+    due = service.incidents.add(_incident(date(2020, 1, 1), date(2026, 5, 31))).incident.id
+    on_the_day = service.incidents.add(_incident(date(2020, 1, 1), date(2026, 6, 1))).incident.id
     # Without a date of its own: received + the retention period from the settings (5 years).
-    default = service.add_incident(_incident(date(2021, 5, 31))).incident
+    default = service.incidents.add(_incident(date(2021, 5, 31))).incident
     assert default.retain_until == date(2026, 5, 31)
-    rows = service.retention_due(today)
+    rows = service.retention.due(today)
     assert [r.id for r in rows] == sorted([due, default.id])  # type: ignore[type-var]
     assert on_the_day not in [r.id for r in rows]
-    assert service.count_retention_due(today) == 2
+    assert service.retention.count_due(today) == 2
     assert rows[0].incident_types == ("KLOTTER",)
 
 
 def test_delete_incidents_takes_their_drafts_and_logs_ids_only(service: VaultService) -> None:
-    a = service.add_incident(_incident(date(2020, 1, 1), text="Hemlig text ett.")).incident.id
-    b = service.add_incident(_incident(date(2020, 1, 2))).incident.id
-    keep = service.add_incident(_incident(date(2020, 1, 3))).incident.id
+    a = service.incidents.add(_incident(date(2020, 1, 1), text="Hemlig text ett.")).incident.id
+    b = service.incidents.add(_incident(date(2020, 1, 2))).incident.id
+    keep = service.incidents.add(_incident(date(2020, 1, 3))).incident.id
     assert a is not None and b is not None and keep is not None
-    service.save_draft("incident", str(a), {"description": "Hemlig text ett, ändrad."})
-    service.save_draft("incident", str(keep), {"description": "kvar"})
-    assert service.delete_incidents([b, a, a], "gallring") == 2
-    assert [d.ref for d in service.drafts("incident")] == [str(keep)]
+    service.drafts.save("incident", str(a), {"description": "Hemlig text ett, ändrad."})
+    service.drafts.save("incident", str(keep), {"description": "kvar"})
+    assert service.incidents.delete_many([b, a, a], "gallring") == 2
+    assert [d.ref for d in service.drafts.all("incident")] == [str(keep)]
     entry = service.audit_entries(1)[0]
     assert entry.action == "incident.gallring" and entry.entity_id == "2"
     assert entry.detail == f"gallring; count=2; ids={a},{b}"
     assert service.check().ok
     with pytest.raises(InputRefused):
-        service.delete_incidents([])
+        service.incidents.delete_many([])
     with pytest.raises(NotFound):
-        service.delete_incidents([keep, 424242])
-    assert service.count_incidents() == 1
+        service.incidents.delete_many([keep, 424242])
+    assert service.incidents.count() == 1
 
 
 def test_export_incidents_refuses_bad_input_and_writes_nothing(
     service: VaultService, tmp_path: Path
 ) -> None:
-    a = service.add_incident(_incident(date(2020, 1, 1))).incident.id
+    a = service.incidents.add(_incident(date(2020, 1, 1))).incident.id
     assert a is not None
     with pytest.raises(InputRefused):
-        service.export_incidents([a], tmp_path / "x.xml", "xml")
+        service.incidents.export([a], tmp_path / "x.xml", "xml")
     with pytest.raises(InputRefused):
-        service.export_incidents([], tmp_path / "x.csv", "csv")
+        service.incidents.export([], tmp_path / "x.csv", "csv")
     with pytest.raises(NotFound):
-        service.export_incidents([a, 999], tmp_path / "x.csv", "csv")
+        service.incidents.export([a, 999], tmp_path / "x.csv", "csv")
     taken = tmp_path / "taken.json"
     taken.write_text("x", encoding="utf-8")
     with pytest.raises(FileExists):
-        service.export_incidents([a], taken, "json")
+        service.incidents.export([a], taken, "json")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken.json", "vault"]
     assert taken.read_text(encoding="utf-8") == "x"
-    assert service.disclosures() == []
+    assert service.disclosures.all() == []
 
 
 def test_retention_due_comes_in_pages_oldest_date_first(service: VaultService) -> None:
     today = date(2026, 6, 1)
-    ids = service.import_incidents(
+    ids = service.incidents.import_many(
         [_incident(date(2019, 1, 1), date(2026, 1, 1 + n % 28)) for n in range(7)]
     )
-    pages = [service.retention_due(today, offset=o, limit=3) for o in (0, 3, 6, 9)]
+    pages = [service.retention.due(today, offset=o, limit=3) for o in (0, 3, 6, 9)]
     assert [len(p) for p in pages] == [3, 3, 1, 0]
     rows = [r for page in pages for r in page]
     assert sorted(r.id for r in rows) == sorted(ids)
@@ -104,35 +104,35 @@ def test_export_retention_due_streams_every_due_incident(
     service: VaultService, tmp_path: Path
 ) -> None:
     today = date(2026, 6, 1)
-    due = service.import_incidents(
+    due = service.incidents.import_many(
         [_incident(date(2019, 1, 1), date(2026, 1, 1)) for _ in range(5)]
     )
-    service.add_incident(_incident(date(2025, 1, 1), date(2030, 1, 1)))
-    entry, count = service.export_retention_due(today, tmp_path / "due.json", "json")
+    service.incidents.add(_incident(date(2025, 1, 1), date(2030, 1, 1)))
+    entry, count = service.retention.export_due(today, tmp_path / "due.json", "json")
     assert count == 5 and "(5)" in entry.title
     exported = json.loads((tmp_path / "due.json").read_text(encoding="utf-8"))
     assert [r["id"] for r in exported] == sorted(due)
-    assert service.disclosures()[-1].path == str((tmp_path / "due.json").resolve())
+    assert service.disclosures.all()[-1].path == str((tmp_path / "due.json").resolve())
     # Bad input and nothing due: refused, no file, nothing registered.
     with pytest.raises(InputRefused):
-        service.export_retention_due(today, tmp_path / "x.xml", "xml")
+        service.retention.export_due(today, tmp_path / "x.xml", "xml")
     with pytest.raises(InputRefused):
-        service.export_retention_due(date(2000, 1, 1), tmp_path / "none.csv", "csv")
-    assert not (tmp_path / "none.csv").exists() and len(service.disclosures()) == 1
+        service.retention.export_due(date(2000, 1, 1), tmp_path / "none.csv", "csv")
+    assert not (tmp_path / "none.csv").exists() and len(service.disclosures.all()) == 1
 
 
 def test_delete_retention_due_deletes_exactly_the_due_in_sql(service: VaultService) -> None:
     today = date(2026, 6, 1)
     old = [_incident(date(2019, 1, 1), date(2026, 1, 1), text="Hemlig text.")] * 3
     new = [_incident(date(2025, 1, 1), date(2030, 1, 1))]
-    ids = service.import_incidents(old + new + old[:1] + new + old[:1])
+    ids = service.incidents.import_many(old + new + old[:1] + new + old[:1])
     due = [ids[0], ids[1], ids[2], ids[4], ids[6]]
     kept = [ids[3], ids[5]]
-    service.save_draft("incident", str(ids[4]), {"description": "Hemlig text."})
-    service.save_draft("incident", str(kept[0]), {"description": "kvar"})
-    assert service.delete_retention_due(today, "gallring") == 5
-    assert sorted(i.id for i in service.iter_incidents()) == kept  # type: ignore[type-var]
-    assert [d.ref for d in service.drafts("incident")] == [str(kept[0])]
+    service.drafts.save("incident", str(ids[4]), {"description": "Hemlig text."})
+    service.drafts.save("incident", str(kept[0]), {"description": "kvar"})
+    assert service.retention.delete_due(today, "gallring") == 5
+    assert sorted(i.id for i in service.incidents.iter_all()) == kept  # type: ignore[type-var]
+    assert [d.ref for d in service.drafts.all("incident")] == [str(kept[0])]
     entry = service.audit_entries(1)[0]
     assert entry.action == "incident.gallring" and entry.entity_id == "5"
     assert entry.detail == f"gallring; count=5; ids={due[0]}-{due[2]},{due[3]},{due[4]}"
@@ -140,30 +140,30 @@ def test_delete_retention_due_deletes_exactly_the_due_in_sql(service: VaultServi
     assert service.check().ok
     # Nothing due any more: refused, nothing changes, no second audit row.
     with pytest.raises(InputRefused):
-        service.delete_retention_due(today)
-    assert service.count_incidents() == 2
+        service.retention.delete_due(today)
+    assert service.incidents.count() == 2
     assert len([e for e in service.audit_entries(50) if e.action == "incident.gallring"]) == 1
 
 
 def test_create_backup_audits_and_registers(service: VaultService, tmp_path: Path) -> None:
     out = tmp_path / "b.vbdk"
-    manifest = service.create_backup(out, BACKUP_PASS, _test_kdf=True)
+    manifest = service.backups.create(out, BACKUP_PASS, _test_kdf=True)
     assert verify_backup(out, BACKUP_PASS, allow_test_params=True) == manifest
-    assert [d.kind for d in service.disclosures()] == ["backup"]
-    status = service.backup_status()
+    assert [d.kind for d in service.disclosures.all()] == ["backup"]
+    status = service.backups.status()
     assert status.last is not None and status.last.tzinfo is UTC and status.skipped is None
-    service.record_skipped_backup()
-    assert service.backup_status().skipped is not None
+    service.backups.record_skipped()
+    assert service.backups.status().skipped is not None
     with pytest.raises(InputRefused):  # an existing file is never written over
-        service.create_backup(out, BACKUP_PASS, _test_kdf=True)
-    assert len(service.disclosures()) == 1
+        service.backups.create(out, BACKUP_PASS, _test_kdf=True)
+    assert len(service.disclosures.all()) == 1
 
 
 def test_the_automatic_backup_goes_to_the_backup_folder(service: VaultService) -> None:
-    assert service.backup_folder() == default_backup_dir(service.vault.folder)
-    assert service.backup_folder().parent == service.vault.folder.parent
-    out = service.create_automatic_backup(BACKUP_PASS, _test_kdf=True)
-    files = list_backups(service.backup_folder())
+    assert service.backups.folder() == default_backup_dir(service.vault.folder)
+    assert service.backups.folder().parent == service.vault.folder.parent
+    out = service.backups.create_automatic(BACKUP_PASS, _test_kdf=True)
+    files = list_backups(service.backups.folder())
     assert [f.path for f in files] == [out] and files[0].automatic
     assert service.audit_entries(2)[-1].detail == "automatic"
 

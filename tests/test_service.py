@@ -49,9 +49,9 @@ def test_add_and_read_back_every_field(service: VaultService) -> None:
         feedback_on=date(2021, 3, 10),
         status="PAGAR",
     )
-    saved = service.add_incident(full).incident
+    saved = service.incidents.add(full).incident
     assert saved.id is not None
-    again = service.get_incident(saved.id)
+    again = service.incidents.get(saved.id)
     for field in FIELDS:
         if field == "retain_until":
             continue
@@ -64,34 +64,34 @@ def test_unknown_code_is_refused_naming_the_value_and_nothing_is_saved(
     service: VaultService,
 ) -> None:
     with pytest.raises(InputRefused) as info:
-        service.add_incident(_incident(environment="PURPLE"))
+        service.incidents.add(_incident(environment="PURPLE"))
     assert "PURPLE" in str(info.value)
-    assert service.count_incidents() == 0
+    assert service.incidents.count() == 0
 
 
 def test_a_personnummer_blocks_the_save_until_accepted(service: VaultService) -> None:
     text_with_id = "Eleven med personnummer 811218-9876 uppgav hot."
     with pytest.raises(IdentifiersFound) as info:
-        service.add_incident(_incident(description=text_with_id))
+        service.incidents.add(_incident(description=text_with_id))
     assert "811218" not in str(info.value)
     assert {f.kind for f in info.value.findings} == {FindingKind.PERSONNUMMER}
-    assert service.count_incidents() == 0
-    result = service.add_incident(_incident(description=text_with_id), accept_findings=True)
+    assert service.incidents.count() == 0
+    result = service.incidents.add(_incident(description=text_with_id), accept_findings=True)
     assert result.findings and result.findings[0][1].kind is FindingKind.PERSONNUMMER
     assert service.audit_entries(1)[0].detail == "accepted-findings"
 
 
 def test_warnings_do_not_block(service: VaultService) -> None:
-    result = service.add_incident(_incident(description="Klotter på Vällingbyvägen 12."))
+    result = service.incidents.add(_incident(description="Klotter på Vällingbyvägen 12."))
     assert [f.kind for _, f in result.findings] == [FindingKind.STREET_ADDRESS]
-    assert service.count_incidents() == 1
+    assert service.incidents.count() == 1
 
 
 def test_update_records_changed_field_names_only(service: VaultService) -> None:
-    saved = service.add_incident(_incident(description="första versionen")).incident
+    saved = service.incidents.add(_incident(description="första versionen")).incident
     from dataclasses import replace
 
-    service.update_incident(replace(saved, description="andra versionen", status="AVSLUTAD"))
+    service.incidents.update(replace(saved, description="andra versionen", status="AVSLUTAD"))
     entry = service.audit_entries(1)[0]
     assert entry.action == "incident.update"
     assert entry.detail == "description,status"
@@ -102,64 +102,64 @@ def test_import_is_all_or_nothing(service: VaultService) -> None:
     good = [_incident(description=f"klotter {n}") for n in range(5)]
     bad = [*good, _incident(description="ring 070-123 45 67")]
     with pytest.raises(IdentifiersFound) as info:
-        service.import_incidents(bad)
+        service.incidents.import_many(bad)
     assert info.value.record == 6
-    assert service.count_incidents() == 0
-    assert len(service.import_incidents(good)) == 5
+    assert service.incidents.count() == 0
+    assert len(service.incidents.import_many(good)) == 5
 
 
 def test_list_is_sorted_filtered_and_paged_in_sql(demo_vault: DemoVault) -> None:
     with Vault.open(demo_vault.folder, passphrase=demo_vault.passphrase) as vault:
         svc = VaultService(vault)
-        everything = svc.list_incidents(limit=1000)
+        everything = svc.incidents.list_full(limit=1000)
         assert len(everything) == 80
         dates = [i.received_on for i in everything]
         assert dates == sorted(dates, reverse=True)
-        page1 = svc.list_incidents(limit=10)
-        page2 = svc.list_incidents(limit=10, offset=10)
+        page1 = svc.incidents.list_full(limit=10)
+        page2 = svc.incidents.list_full(limit=10, offset=10)
         assert [i.id for i in page1 + page2] == [i.id for i in everything[:20]]
-        y2021 = svc.list_incidents(IncidentFilter(year=2021), limit=1000)
+        y2021 = svc.incidents.list_full(IncidentFilter(year=2021), limit=1000)
         assert y2021 and all(i.received_on.year == 2021 for i in y2021)
-        assert svc.count_incidents(IncidentFilter(year=2021)) == len(y2021)
+        assert svc.incidents.count(IncidentFilter(year=2021)) == len(y2021)
         env = everything[0].environment
         assert all(
-            i.environment == env for i in svc.list_incidents(IncidentFilter(environment=env))
+            i.environment == env for i in svc.incidents.list_full(IncidentFilter(environment=env))
         )
         kind = sorted(everything[0].incident_types)[0]
-        typed = svc.list_incidents(IncidentFilter(incident_type=kind), limit=1000)
+        typed = svc.incidents.list_full(IncidentFilter(incident_type=kind), limit=1000)
         assert typed and all(kind in i.incident_types for i in typed)
         with pytest.raises(InputRefused):
-            svc.list_incidents(sort="description; DROP TABLE incident")
+            svc.incidents.list_full(sort="description; DROP TABLE incident")
 
 
 def test_text_search_keeps_swedish_letters_apart(service: VaultService) -> None:
-    service.add_incident(_incident(description="Ungdomar får flygblad"))
-    service.add_incident(_incident(description="En far ringde om klotter"))
-    assert service.count_incidents(IncidentFilter(text="får")) == 1
-    assert service.count_incidents(IncidentFilter(text="far")) == 1
-    assert service.count_incidents(IncidentFilter(text="flyg")) == 1  # prefix
+    service.incidents.add(_incident(description="Ungdomar får flygblad"))
+    service.incidents.add(_incident(description="En far ringde om klotter"))
+    assert service.incidents.count(IncidentFilter(text="får")) == 1
+    assert service.incidents.count(IncidentFilter(text="far")) == 1
+    assert service.incidents.count(IncidentFilter(text="flyg")) == 1  # prefix
     # FTS syntax cannot be injected: quotes, operators and stars are plain text.
-    assert service.count_incidents(IncidentFilter(text='" OR * NEAR(')) == 0
+    assert service.incidents.count(IncidentFilter(text='" OR * NEAR(')) == 0
 
 
 def test_year_counts_by_environment_and_type(service: VaultService) -> None:
-    service.add_incident(_incident(incident_types=frozenset({"KLOTTER", "HOT"})))
-    service.add_incident(_incident(incident_types=frozenset({"KLOTTER"})))
-    service.add_incident(_incident(received_on=date(2020, 1, 5)))
-    counts = service.year_counts(2021)
+    service.incidents.add(_incident(incident_types=frozenset({"KLOTTER", "HOT"})))
+    service.incidents.add(_incident(incident_types=frozenset({"KLOTTER"})))
+    service.incidents.add(_incident(received_on=date(2020, 1, 5)))
+    counts = service.situation.year_counts(2021)
     assert counts == {("HOGER", "KLOTTER"): 2, ("HOGER", "HOT"): 1}
 
 
 def test_the_demo_plan_and_follow_up_round_trip(demo_vault: DemoVault) -> None:
     with Vault.open(demo_vault.folder, passphrase=demo_vault.passphrase) as vault:
         svc = VaultService(vault)
-        (plan,) = svc.plans()
+        (plan,) = svc.plans.all()
         assert plan.year == 2021
-        sections = svc.sections(plan.id or 0)
-        assert [len(svc.activities(s.id or 0)) for s in sections] == [7, 5, 2, 2]
-        activity = svc.activities(sections[0].id or 0)[0]
+        sections = svc.plans.sections(plan.id or 0)
+        assert [len(svc.plans.activities(s.id or 0)) for s in sections] == [7, 5, 2, 2]
+        activity = svc.plans.activities(sections[0].id or 0)[0]
         period = Period.parse("VB 2021")
-        fu = svc.add_followup(
+        fu = svc.plans.add_followup(
             FollowUp(
                 activity_id=activity.id or 0,
                 period=period,
@@ -168,9 +168,9 @@ def test_the_demo_plan_and_follow_up_round_trip(demo_vault: DemoVault) -> None:
                 noted_on=date(2022, 1, 20),
             )
         )
-        assert svc.followups(activity.id or 0, period) == [fu]
+        assert svc.plans.followups(activity.id or 0, period) == [fu]
         with pytest.raises(InputRefused):
-            svc.add_followup(
+            svc.plans.add_followup(
                 FollowUp(
                     activity_id=activity.id or 0,
                     period=period,
@@ -179,29 +179,29 @@ def test_the_demo_plan_and_follow_up_round_trip(demo_vault: DemoVault) -> None:
                     noted_on=date(2022, 1, 20),
                 )
             )
-        assert len(svc.followups(activity.id or 0)) == 1
+        assert len(svc.plans.followups(activity.id or 0)) == 1
 
 
 def test_training_counts_keep_history_and_refuse_nonsense(service: VaultService) -> None:
-    unit = service.units()[0].code
-    course = service.courses()[0].code
-    service.add_training_count(TrainingCount(unit, course, 20, 5, date(2021, 4, 30)))
-    service.add_training_count(TrainingCount(unit, course, 20, 12, date(2021, 8, 31)))
-    assert [c.completed for c in service.training_counts()] == [5, 12]
-    (latest,) = service.training_counts(latest_only=True)
+    unit = service.training.units()[0].code
+    course = service.training.courses()[0].code
+    service.training.add_count(TrainingCount(unit, course, 20, 5, date(2021, 4, 30)))
+    service.training.add_count(TrainingCount(unit, course, 20, 12, date(2021, 8, 31)))
+    assert [c.completed for c in service.training.counts()] == [5, 12]
+    (latest,) = service.training.counts(latest_only=True)
     assert latest.completed == 12 and latest.share_completed == pytest.approx(0.6)
     with pytest.raises(InputRefused):
-        service.add_training_count(TrainingCount(unit, course, 10, 11, date(2021, 12, 31)))
+        service.training.add_count(TrainingCount(unit, course, 10, 11, date(2021, 12, 31)))
     with pytest.raises(InputRefused):
-        service.add_training_count(TrainingCount("NOPE", course, 10, 1, date(2021, 12, 31)))
-    assert len(service.training_counts()) == 2
+        service.training.add_count(TrainingCount("NOPE", course, 10, 1, date(2021, 12, 31)))
+    assert len(service.training.counts()) == 2
 
 
 def test_contacts_and_references_are_shipped_into_every_vault(service: VaultService) -> None:
-    phones = {c.phone for c in service.contacts()}
+    phones = {c.phone for c in service.contacts.all()}
     assert "112" in phones
-    assert any(not c.verified_on for c in service.contacts())
-    assert service.legal_references()
+    assert any(not c.verified_on for c in service.contacts.all())
+    assert service.legal.all()
 
 
 def test_settings_are_validated(service: VaultService) -> None:
@@ -214,8 +214,8 @@ def test_settings_are_validated(service: VaultService) -> None:
 
 
 def test_check_passes_then_finds_a_rewritten_audit_row(service: VaultService) -> None:
-    service.add_incident(_incident())
-    service.add_incident(_incident())
+    service.incidents.add(_incident())
+    service.incidents.add(_incident())
     report = service.check()
     assert report.ok and report.audit_rows >= 3
     # The audit log refuses edits through SQL...
@@ -241,16 +241,16 @@ def test_info_summarises(demo_vault: DemoVault) -> None:
 
 
 def test_drafts_are_kept_in_the_vault_and_survive_a_lock(service: VaultService) -> None:
-    service.save_draft("incident", "new", {"description": "halvfärdig text", "area": "VINSTA"})
-    service.save_draft("incident", "new", {"description": "ändrad text", "area": "VINSTA"})
+    service.drafts.save("incident", "new", {"description": "halvfärdig text", "area": "VINSTA"})
+    service.drafts.save("incident", "new", {"description": "ändrad text", "area": "VINSTA"})
     folder = service.vault.folder
     service.vault.close()
     with Vault.open(folder, passphrase=PASSPHRASE) as vault:
         svc = VaultService(vault)
-        (draft,) = svc.drafts("incident")
+        (draft,) = svc.drafts.all("incident")
         assert draft.payload == {"description": "ändrad text", "area": "VINSTA"}
-        svc.discard_draft("incident", "new")
-        assert svc.drafts() == []
+        svc.drafts.discard("incident", "new")
+        assert svc.drafts.all() == []
 
 
 def test_copy_plan_to_year_copies_sections_and_activities_not_followups(
@@ -258,40 +258,40 @@ def test_copy_plan_to_year_copies_sections_and_activities_not_followups(
 ) -> None:
     with Vault.open(demo_vault.folder, passphrase=PASSPHRASE) as vault:
         svc = VaultService(vault)
-        (plan,) = svc.plans()
-        first = svc.activities(svc.sections(plan.id or 0)[0].id or 0)[0]
-        svc.add_followup(
+        (plan,) = svc.plans.all()
+        first = svc.plans.activities(svc.plans.sections(plan.id or 0)[0].id or 0)[0]
+        svc.plans.add_followup(
             FollowUp(first.id or 0, Period.parse("VB 2021"), "GENOMFORD", "klart", date(2022, 2, 1))
         )
         audit_before = len(svc.audit_entries(limit=10_000))
-        copy = svc.copy_plan_to_year(plan.id or 0, 2022)
+        copy = svc.plans.copy_to_year(plan.id or 0, 2022)
         assert copy.year == 2022 and copy.title.endswith("2022") and copy.district == plan.district
-        assert [p.year for p in svc.plans()] == [2021, 2022]
-        old = svc.sections(plan.id or 0)
-        new = svc.sections(copy.id or 0)
+        assert [p.year for p in svc.plans.all()] == [2021, 2022]
+        old = svc.plans.sections(plan.id or 0)
+        new = svc.plans.sections(copy.id or 0)
         assert [(s.code, s.title) for s in new] == [(s.code, s.title) for s in old]
-        old_acts = [a for s in old for a in svc.activities(s.id or 0)]
-        new_acts = [a for s in new for a in svc.activities(s.id or 0)]
+        old_acts = [a for s in old for a in svc.plans.activities(s.id or 0)]
+        new_acts = [a for s in new for a in svc.plans.activities(s.id or 0)]
         assert len(new_acts) == 16
         assert [(a.text, a.responsible, a.timeline, a.followup) for a in new_acts] == [
             (a.text, a.responsible, a.timeline, a.followup) for a in old_acts
         ]
-        assert all(svc.followups(a.id or 0) == [] for a in new_acts)
-        assert len(svc.followups(first.id or 0)) == 1
+        assert all(svc.plans.followups(a.id or 0) == [] for a in new_acts)
+        assert len(svc.plans.followups(first.id or 0)) == 1
         entries = svc.audit_entries(limit=10_000)
         assert len(entries) == audit_before + 1 and entries[0].action == "plan.copy"
         with pytest.raises(InputRefused):
-            svc.copy_plan_to_year(plan.id or 0, 2022)
+            svc.plans.copy_to_year(plan.id or 0, 2022)
         assert len(svc.audit_entries(limit=10_000)) == audit_before + 1
-        assert len(svc.plans()) == 2
+        assert len(svc.plans.all()) == 2
 
 
 def test_list_rows_match_the_full_incidents(demo_vault: DemoVault) -> None:
     with Vault.open(demo_vault.folder, passphrase=demo_vault.passphrase) as vault:
         svc = VaultService(vault)
         for flt in (IncidentFilter(), IncidentFilter(year=2020), IncidentFilter(text="klotter")):
-            full = svc.list_incidents(flt, sort="area", descending=False, limit=50)
-            rows = svc.list_incident_rows(flt, sort="area", descending=False, limit=50)
+            full = svc.incidents.list_full(flt, sort="area", descending=False, limit=50)
+            rows = svc.incidents.list_rows(flt, sort="area", descending=False, limit=50)
             assert [
                 (
                     i.id,
@@ -311,8 +311,8 @@ def test_list_rows_match_the_full_incidents(demo_vault: DemoVault) -> None:
 def test_a_followup_comment_with_a_phone_number_is_held_back(demo_vault: DemoVault) -> None:
     with Vault.open(demo_vault.folder, passphrase=demo_vault.passphrase) as vault:
         svc = VaultService(vault)
-        (plan,) = svc.plans()
-        activity = svc.activities(svc.sections(plan.id or 0)[0].id or 0)[0]
+        (plan,) = svc.plans.all()
+        activity = svc.plans.activities(svc.plans.sections(plan.id or 0)[0].id or 0)[0]
         followup = FollowUp(
             activity_id=activity.id or 0,
             period=Period.parse("T1 2021"),
@@ -321,10 +321,10 @@ def test_a_followup_comment_with_a_phone_number_is_held_back(demo_vault: DemoVau
             noted_on=date(2021, 4, 20),
         )
         with pytest.raises(IdentifiersFound):
-            svc.add_followup(followup)
-        assert svc.followups(activity.id or 0) == []
-        svc.add_followup(followup, accept_findings=True)
-        assert len(svc.followups(activity.id or 0)) == 1
+            svc.plans.add_followup(followup)
+        assert svc.plans.followups(activity.id or 0) == []
+        svc.plans.add_followup(followup, accept_findings=True)
+        assert len(svc.plans.followups(activity.id or 0)) == 1
 
 
 def test_threads_share_the_one_connection_one_unit_of_work_at_a_time(
@@ -343,9 +343,9 @@ def test_threads_share_the_one_connection_one_unit_of_work_at_a_time(
     def reader() -> None:
         try:
             while not stop.is_set():
-                service.list_incident_rows(limit=50)
-                service.count_incidents()
-                service.year_counts(2021)
+                service.incidents.list_rows(limit=50)
+                service.incidents.count()
+                service.situation.year_counts(2021)
         except BaseException as exc:
             errors.append(exc)
 
@@ -353,11 +353,11 @@ def test_threads_share_the_one_connection_one_unit_of_work_at_a_time(
     for thread in threads:
         thread.start()
     try:
-        saved = [service.add_incident(_incident()).incident.id for _ in range(40)]
+        saved = [service.incidents.add(_incident()).incident.id for _ in range(40)]
     finally:
         stop.set()
         for thread in threads:
             thread.join(timeout=30)
     assert errors == []
-    assert service.count_incidents() == 40
-    assert sorted(row.id for row in service.list_incident_rows(limit=100)) == sorted(saved)
+    assert service.incidents.count() == 40
+    assert sorted(row.id for row in service.incidents.list_rows(limit=100)) == sorted(saved)

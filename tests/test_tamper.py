@@ -193,7 +193,7 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
     root = tmp_path_factory.mktemp("prepared")
     service, recovery = create_demo_vault(root / "vault", PASSPHRASE, kdf=fast_kdf())
     try:
-        service.create_backup(root / "demo.vbdk", BACKUP_PASS, _test_kdf=True)
+        service.backups.create(root / "demo.vbdk", BACKUP_PASS, _test_kdf=True)
         rows = vault_rows(service.vault)
     finally:
         service.vault.close()
@@ -261,7 +261,7 @@ def try_backup_of(service: VaultService, out: Path) -> str:
     """A backup of the opened, damaged vault: refused as DamagedData and no file left, or
     written and sound (the damage lies outside the rows a backup copies)."""
     try:
-        service.create_backup(out, BACKUP_PASS, _test_kdf=True)
+        service.backups.create(out, BACKUP_PASS, _test_kdf=True)
     except DamagedData:
         assert not out.exists()
         assert not list(out.parent.glob(f".{out.name}.partial-*"))
@@ -295,7 +295,7 @@ def try_database(
         # Reads after the damage was found: only DamagedData, never a driver error.
         reads = (
             service.info,
-            lambda: list(service.iter_incidents()),
+            lambda: list(service.incidents.iter_all()),
             service.contacts,
             service.audit_entries,
             service.settings,
@@ -594,5 +594,5 @@ def test_backup_of_a_vault_with_a_damaged_page_is_damaged_data_and_leaves_no_fil
     (folder / DB_NAME).write_bytes(bytes(data))
     out = tmp_path / "backup.vbdk"
     with Vault.open(folder, passphrase=PASSPHRASE) as vault, pytest.raises(DamagedData):
-        VaultService(vault).create_backup(out, BACKUP_PASS, _test_kdf=True)
+        VaultService(vault).backups.create(out, BACKUP_PASS, _test_kdf=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["damaged-page"]

@@ -71,7 +71,7 @@ def test_create_refuses_an_existing_vault_and_changes_nothing(demo_vault: DemoVa
 
 def test_open_with_the_right_passphrase_and_count(demo_vault: DemoVault) -> None:
     with Vault.open(demo_vault.folder, passphrase=demo_vault.passphrase) as vault:
-        assert VaultService(vault).count_incidents() == 80
+        assert VaultService(vault).incidents.count() == 80
 
 
 @pytest.mark.parametrize(
@@ -149,7 +149,7 @@ def test_recovery_key_opens_without_the_key_file_and_sets_a_new_passphrase(
     vault.change_passphrase("set after recovery", kdf=fast_kdf())
     vault.close()
     with Vault.open(demo_vault.folder, passphrase="set after recovery") as again:
-        assert VaultService(again).count_incidents() == 80
+        assert VaultService(again).incidents.count() == 80
 
 
 def test_second_open_is_refused_while_the_first_holds_the_lock(demo_vault: DemoVault) -> None:
@@ -220,7 +220,7 @@ def test_an_older_schema_is_copied_aside_then_upgraded(tmp_path: Path) -> None:
     """A vault at the first revision (as released) opens at the head revision."""
     vault, _recovery = Vault.create(tmp_path / "v", PASSPHRASE, kdf=fast_kdf())
     service = VaultService(vault)
-    service.add_incident(
+    service.incidents.add(
         Incident(
             received_on=date(2021, 3, 2),
             incident_types=frozenset({"KLISTERMARKEN"}),
@@ -245,7 +245,7 @@ def test_an_older_schema_is_copied_aside_then_upgraded(tmp_path: Path) -> None:
         assert svc.info().schema_version == schema.head_revision()
         from vbedesk.model import IncidentFilter
 
-        assert svc.count_incidents(IncidentFilter(text="busshållplatsen")) == 1
+        assert svc.incidents.count(IncidentFilter(text="busshållplatsen")) == 1
     copies = list((tmp_path / "v" / BACKUP_DIR).glob("pre-migration-0001-*.db"))
     assert len(copies) == 1
     # The copy is the encrypted database as it was: readable with the same key only.
@@ -268,7 +268,7 @@ def test_marker_text_is_nowhere_on_disk_in_clear(
     monkeypatch.setenv("TMPDIR", str(temp))
     marker = "MARKÖR-7f3a9c-hemlig"
     for n in range(30):
-        service.add_incident(
+        service.incidents.add(
             Incident(
                 received_on=date(2021, 5, 1 + n % 28),
                 incident_types=frozenset({"KLOTTER"}),
@@ -279,7 +279,7 @@ def test_marker_text_is_nowhere_on_disk_in_clear(
         )
     from vbedesk.model import IncidentFilter
 
-    assert service.count_incidents(IncidentFilter(text="MARKÖR")) == 30
+    assert service.incidents.count(IncidentFilter(text="MARKÖR")) == 30
     needles = [marker.encode("utf-8"), marker.encode("utf-16-le"), b"7f3a9c"]
     # While open (WAL and shared memory present) and after closing.
     for phase in ("open", "closed"):
@@ -384,7 +384,7 @@ def test_the_database_and_its_side_files_are_private(tmp_path: Path) -> None:
     old_umask = os.umask(0o022)
     try:
         vault, _recovery = Vault.create(tmp_path / "v", PASSPHRASE, kdf=fast_kdf())
-        VaultService(vault).add_incident(
+        VaultService(vault).incidents.add(
             Incident(
                 received_on=date(2021, 3, 2),
                 incident_types=frozenset({"KLISTERMARKEN"}),

@@ -354,9 +354,9 @@ def cmd_incident_add(args: argparse.Namespace) -> int:
     try:
         incident = incident_from_mapping(data, service.taxonomies)
         try:
-            result = service.add_incident(incident, accept_findings=args.accept_findings)
+            result = service.incidents.add(incident, accept_findings=args.accept_findings)
         except IdentifiersFound:
-            _print_findings(VaultService.scan_incident(incident), sys.stderr)
+            _print_findings(service.incidents.scan(incident), sys.stderr)
             raise
     finally:
         service.vault.close()
@@ -379,7 +379,7 @@ def cmd_incident_import(args: argparse.Namespace) -> int:
         if not incidents:
             raise InputRefused(N_("The file holds no incidents."))
         try:
-            ids = service.import_incidents(incidents, source=Path(args.file).name[:40])
+            ids = service.incidents.import_many(incidents, source=Path(args.file).name[:40])
         except IdentifiersFound as exc:
             _err(_("Record {n}:").format(n=exc.record))
             raise
@@ -395,7 +395,7 @@ TABLE_COLUMNS = ("id", "received_on", "area", "environment", "incident_types", "
 def cmd_incident_list(args: argparse.Namespace) -> int:
     service = _open_service(args)
     try:
-        incidents = list(service.iter_incidents(IncidentFilter(year=args.year)))
+        incidents = list(service.incidents.iter_all(IncidentFilter(year=args.year)))
     finally:
         service.vault.close()
     if args.format == "json":
@@ -425,7 +425,7 @@ def cmd_incident_list(args: argparse.Namespace) -> int:
 def cmd_incident_show(args: argparse.Namespace) -> int:
     service = _open_service(args)
     try:
-        incident = service.get_incident(args.id)
+        incident = service.incidents.get(args.id)
         taxonomies = service.taxonomies
     finally:
         service.vault.close()
@@ -493,7 +493,7 @@ def cmd_backup_create(args: argparse.Namespace) -> int:
     service = _open_service(args)
     try:
         passphrase = _backup_passphrase(args, confirm=True)
-        manifest = service.create_backup(Path(args.out).expanduser(), passphrase)
+        manifest = service.backups.create(Path(args.out).expanduser(), passphrase)
     finally:
         service.vault.close()
     _out(_("Backup written and verified: {path}").format(path=args.out))
@@ -564,7 +564,7 @@ def _write_out(service, path: Path, data: bytes, kind: str, title: str, args) ->
             path=path
         )
     )
-    service.write_disclosure(
+    service.disclosures.write(
         path, data, kind, title, recipient=args.recipient or "", purpose=args.purpose or ""
     )
     _out(_("Written: {path}").format(path=path))
@@ -656,7 +656,7 @@ def cmd_routine_show(args: argparse.Namespace) -> int:
     if args.vault:
         service = _open_service(args)
         try:
-            definition = service.active_routine()
+            definition = service.routines.active()
         finally:
             service.vault.close()
     else:
@@ -672,7 +672,7 @@ def cmd_routine_load(args: argparse.Namespace) -> int:
     service = _open_service(args)
     try:
         try:
-            definition = service.load_routine(content)
+            definition = service.routines.load(content)
         except RoutineInvalid as exc:
             for problem in exc.problems:
                 _out(f"{problem.step}: {problem.text()}")
@@ -690,7 +690,7 @@ def cmd_routine_load(args: argparse.Namespace) -> int:
 def cmd_caselog_list(args: argparse.Namespace) -> int:
     service = _open_service(args)
     try:
-        logs = service.case_logs(args.text)
+        logs = service.case_logs.search(args.text)
     finally:
         service.vault.close()
     for log in logs:
@@ -712,7 +712,7 @@ def cmd_caselog_list(args: argparse.Namespace) -> int:
 def cmd_caselog_show(args: argparse.Namespace) -> int:
     service = _open_service(args)
     try:
-        log = service.case_log(args.id)
+        log = service.case_logs.get(args.id)
     finally:
         service.vault.close()
     _out(_("Case log {id}").format(id=log.id))
@@ -774,7 +774,7 @@ def cmd_form_import(args: argparse.Namespace) -> int:
             if data is None:
                 result: object = Rejected(path.name, "unreadable")
             else:
-                result = service.import_form(
+                result = service.forms.import_form(
                     data,
                     path.name,
                     reader=read_filled_form,

@@ -68,3 +68,15 @@ class DiskFull(VbedeskError):
     """A write failed for lack of space (or a file size limit); the transaction was undone."""
 
     message = N_("The disk is full: nothing was saved. Free some space and try again.")
+
+
+class VaultLocked(InputRefused):
+    """The vault was locked (or is locking): no unit of work starts on it any more."""
+
+    message = N_("The vault is locked.")
+
+
+class Cancelled(InputRefused):
+    """A long job stopped at the coordinator's request or because the vault locked."""
+
+    message = N_("Cancelled: nothing was changed.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, lru_cache
@@ -18,13 +18,16 @@ from stdnum import luhn
 from stdnum.exceptions import ValidationError
 from stdnum.se import personnummer
 
-from vbedesk.i18n import N_
+from vbedesk.errors import InputRefused
+from vbedesk.i18n import N_, _
 from vbedesk.paths import resource_path
 
 __all__ = [
     "BLOCKING_KINDS",
     "Finding",
     "FindingKind",
+    "IdentifiersFound",
+    "guarded",
     "has_blocking",
     "kind_label",
     "scan",
@@ -571,3 +574,36 @@ def scan(text: str) -> list[Finding]:
         line = bisect.bisect_right(line_starts, start)
         findings.append(Finding(kind, start, end, line, start - line_starts[line - 1] + 1))
     return findings
+
+
+class IdentifiersFound(InputRefused):
+    """Blocking identifier findings that the user has not accepted."""
+
+    message = N_(
+        "The text looks like it contains personal identifiers ({kinds}); remove them, or "
+        "accept the findings explicitly."
+    )
+
+    def __init__(self, findings: Sequence[Finding], record: int | None = None) -> None:
+        self.findings = list(findings)
+        self.record = record
+        # Labels in the language of the moment: the message is shown right away.
+        kinds = ", ".join(sorted({_(kind_label(f.kind)) for f in findings if f.blocking}))
+        super().__init__(kinds=kinds)
+
+
+def guarded(
+    texts: Mapping[str, str | None], *, accept: bool, record: int | None = None
+) -> list[tuple[str, Finding]]:
+    """The rule for every free text before it is saved: scan, refuse, or accept explicitly.
+
+    ``texts`` names each text by its field. All findings come back with their field
+    (warnings and accepted blocking ones, for the caller to show or audit); a blocking
+    finding that is not accepted raises ``IdentifiersFound`` and nothing may be saved.
+    ``record`` numbers the record in a multi-record import, for the message.
+    """
+    found = [(name, f) for name, value in texts.items() for f in scan(value or "")]
+    blocking = [f for _name, f in found if f.blocking]
+    if blocking and not accept:
+        raise IdentifiersFound(blocking, record=record)
+    return found

@@ -499,3 +499,12 @@ def default_retain_until(received_on: date, retention_years: int) -> date:
         return received_on.replace(year=year)
     except ValueError:
         return received_on.replace(year=year, day=28)
+
+
+#: The incident's free-text fields: what the identifier guard reads before a save.
+FREE_TEXT_FIELDS: tuple[str, ...] = ("description", "organisation")
+
+
+def free_texts(incident: Incident) -> dict[str, str | None]:
+    """The incident's free texts by field, for ``guard.guarded``."""
+    return {name: getattr(incident, name) for name in FREE_TEXT_FIELDS}

@@ -201,7 +201,7 @@ def test_every_control_on_every_page_has_a_name(qtbot: QtBot, window: MainWindow
 def test_tab_goes_round_every_page_and_comes_back(qtbot: QtBot, window: MainWindow) -> None:
     for page in window.pages():
         window.show_page(page.page_id)
-        qtbot.wait(10)
+        qtbot.waitUntil(lambda p=page: window.current_page() is p and p.isVisible())  # type: ignore[misc]
         check_keyboard(qtbot, window.nav, page, page.page_id)
     # The navigation list moves between pages with the arrow keys.
     window.show_page(window.pages()[0].page_id)
@@ -255,9 +255,9 @@ def test_the_incident_form_by_keyboard(qtbot: QtBot, demo: VaultService) -> None
     form = IncidentFormDialog(demo, None)
     _check_dialog(qtbot, form, "incident form (new)")
     form.reject()
-    some = demo.list_incidents(limit=1)[0]
+    some = demo.incidents.list_full(limit=1)[0]
     assert some.id is not None
-    edit = IncidentFormDialog(demo, demo.get_incident(some.id))
+    edit = IncidentFormDialog(demo, demo.incidents.get(some.id))
     _check_dialog(qtbot, edit, "incident form (edit)")
     edit.reject()
 

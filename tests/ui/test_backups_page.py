@@ -79,8 +79,8 @@ def test_a_backup_made_on_the_page_is_verified_listed_audited_and_registered(
     # The same record as the command line's, and the disclosure register.
     actions = [e.action for e in demo.audit_entries(10)]
     assert "backup.create" in actions
-    assert [d.kind for d in demo.disclosures()][-1:] == ["backup"]
-    assert demo.disclosures()[-1].path == str(path.resolve())
+    assert [d.kind for d in demo.disclosures.all()][-1:] == ["backup"]
+    assert demo.disclosures.all()[-1].path == str(path.resolve())
     # The status bar follows at once.
     assert window.backup_status.text().startswith("Latest backup: today")
     window.close()
@@ -227,10 +227,10 @@ def test_restore_from_the_dialog_shows_the_summary_first_and_makes_a_new_vault(
     dialog.close_button.click()
 
     # The open vault is untouched; the new one opens with its new passphrase and holds all.
-    assert demo.vault.is_open and demo.count_incidents() == 80
+    assert demo.vault.is_open and demo.incidents.count() == 80
     restored = Vault.open(target, passphrase=NEW_VAULT_PASS)
     try:
-        assert VaultService(restored).count_incidents() == 80
+        assert VaultService(restored).incidents.count() == 80
         assert restored.vault_id == demo.vault.vault_id
     finally:
         restored.close()
@@ -245,7 +245,7 @@ def test_older_automatic_backups_are_deleted_only_when_confirmed(
     start = datetime(2026, 1, 1, 12, tzinfo=UTC)
     for n in range(3):
         out = folder / backup_name(start + timedelta(days=n), automatic=True)
-        service.create_backup(out, BACKUP_PASS, automatic=True, _test_kdf=True)
+        service.backups.create(out, BACKUP_PASS, automatic=True, _test_kdf=True)
     service.set_setting("backup_generations", 1)
     page = _page(qtbot, service, memory_store, folder)
     assert page.model.rowCount() == 3
@@ -360,7 +360,7 @@ def test_without_a_remembered_passphrase_it_is_asked_and_may_be_skipped(
     controller.shutdown()
     vault = Vault.open(demo_vault.folder, passphrase=PASSPHRASE)
     try:
-        status = VaultService(vault).backup_status()
+        status = VaultService(vault).backups.status()
         assert status.last is not None and status.skipped is None
     finally:
         vault.close()
@@ -371,7 +371,7 @@ def test_a_file_from_elsewhere_is_listed_and_can_be_verified(
 ) -> None:
     elsewhere = tmp_path / "usb" / "kopia.vbdk"
     elsewhere.parent.mkdir()
-    service.create_backup(elsewhere, BACKUP_PASS)
+    service.backups.create(elsewhere, BACKUP_PASS)
     page = _page(qtbot, service, memory_store, tmp_path / "b")
     assert page.model.rowCount() == 0 and not page.verify_button.isEnabled()
     assert not page.add_file(tmp_path / "usb" / "saknas.vbdk")
@@ -418,8 +418,8 @@ def test_an_unusable_backup_folder_is_a_clear_message_and_nothing_is_written(
     assert str(blocker.args[0]).startswith("The folder ")
     assert "cannot be used" in page.error_label.text()
     assert memory_store.get_backup_passphrase(service.vault.vault_id) is None
-    assert service.backup_status().last is None
-    assert service.disclosures() == []
+    assert service.backups.status().last is None
+    assert service.disclosures.all() == []
 
 
 def test_the_page_checks_the_open_vault(
@@ -484,7 +484,7 @@ def test_the_status_bar_sees_a_backup_made_elsewhere(
     assert window.backup_status.text() == "Latest backup: never"
     assert window.backup_clock.isActive()
     assert window.backup_clock.interval() == BACKUP_STATUS_REFRESH_MS
-    demo.create_backup(tmp_path / "cli.vbdk", BACKUP_PASS, _test_kdf=True)
+    demo.backups.create(tmp_path / "cli.vbdk", BACKUP_PASS, _test_kdf=True)
     assert window.backup_status.text() == "Latest backup: never"  # not looked at yet
     window.backup_clock.timeout.emit()
     assert window.backup_status.text().startswith("Latest backup: today")
@@ -503,7 +503,7 @@ def test_the_restored_vault_can_be_opened_at_once(
     (tmp_path / "b").mkdir()
     with Vault.open(demo_vault.folder, passphrase=PASSPHRASE) as vault:
         vault.remember(memory_store)
-        VaultService(vault).create_backup(tmp_path / "b" / "saved.vbdk", BACKUP_PASS)
+        VaultService(vault).backups.create(tmp_path / "b" / "saved.vbdk", BACKUP_PASS)
     controller = AppController(demo_vault.folder, memory_store, kdf=fast_kdf())
     window = _open_window(qtbot, controller)
     page = window.show_page("backups")
@@ -536,5 +536,5 @@ def test_the_restored_vault_can_be_opened_at_once(
     assert isinstance(shown.args[0], MainWindow)
     assert controller.service is not None
     assert controller.service.vault.folder == target
-    assert controller.service.count_incidents() == 80
+    assert controller.service.incidents.count() == 80
     controller.shutdown()

@@ -71,7 +71,7 @@ def test_printing_puts_the_key_and_the_vault_id_on_one_page(
     assert "äpplen" not in text and str(tmp_path) not in text
     assert "sent to the printer" in created.sheet_label.text()
     assert created.service is not None
-    entry = created.service.disclosures()[-1]
+    entry = created.service.disclosures.all()[-1]
     assert (entry.kind, entry.title, entry.path) == ("print", "Recovery sheet", str(out))
     # The print queue's document name names the sheet, never the key.
     assert printer.docName() == "Recovery sheet"
@@ -99,8 +99,8 @@ def test_save_as_pdf_writes_the_sheet_and_registers_it(
     text = _text(out)
     assert key in text
     assert service.vault.vault_id in text
-    assert service.disclosures()[-1].path == str(out.resolve())
-    assert service.disclosures()[-1].kind == "pdf"
+    assert service.disclosures.all()[-1].path == str(out.resolve())
+    assert service.disclosures.all()[-1].kind == "pdf"
     # An existing file is never overwritten.
     before = out.read_bytes()
     created.save_pdf(out)

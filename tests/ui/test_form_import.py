@@ -94,12 +94,12 @@ def _cell(dialog: FormImportDialog, row: int, column: int) -> str:
 def test_a_dropped_form_is_reviewed_then_saved_and_shown(
     qtbot: QtBot, page: IncidentsPage, demo: VaultService, blank: bytes, tmp_path: Path
 ) -> None:
-    before = demo.count_incidents()
+    before = demo.incidents.count()
     form = tmp_path / "fritid.pdf"
     form.write_bytes(filled(blank))
     dialog = _review(qtbot, page, [form])
     # Read and checked, but nothing saved yet.
-    assert demo.count_incidents() == before
+    assert demo.incidents.count() == before
     assert isinstance(dialog.items()[0].result, Ready)
     assert _cell(dialog, 0, ImportModel.COL_OUTCOME) == "Ready to import"
     dialog.show_item(0)
@@ -113,9 +113,9 @@ def test_a_dropped_form_is_reviewed_then_saved_and_shown(
     assert dialog.import_button.isEnabled()
 
     ids = _import(qtbot, dialog)
-    assert len(ids) == 1 and demo.count_incidents() == before + 1
+    assert len(ids) == 1 and demo.incidents.count() == before + 1
     assert _cell(dialog, 0, ImportModel.COL_OUTCOME) == "Imported"
-    assert demo.get_incident(ids[0]).description == FULL["description"]
+    assert demo.incidents.get(ids[0]).description == FULL["description"]
     # The table shows the new incident, selected.
     assert page.selected_id() == ids[0]
 
@@ -129,7 +129,7 @@ def test_the_same_file_again_is_skipped(
     _import(qtbot, dialog)
     dialog.close()
     qtbot.waitUntil(lambda: page.import_dialog is None)
-    count = demo.count_incidents()
+    count = demo.incidents.count()
     copy = tmp_path / "copy-of-a.pdf"
     copy.write_bytes(form.read_bytes())
     again = _review(qtbot, page, [copy])
@@ -138,7 +138,7 @@ def test_the_same_file_again_is_skipped(
     assert "Already imported" in _cell(again, 0, ImportModel.COL_DETAIL)
     assert not again.import_button.isEnabled()
     assert "1 skipped (already imported)" in again.summary.text()
-    assert demo.count_incidents() == count
+    assert demo.incidents.count() == count
 
 
 @pytest.mark.parametrize("case", ["not a PDF", "truncated PDF", "encrypted PDF", "oversized file"])
@@ -153,7 +153,7 @@ def test_a_bad_file_is_rejected_with_its_reason_and_nothing_saved(
     make, reason, words = BAD_FILES[case]
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(make(filled(blank)))
-    before = demo.count_incidents()
+    before = demo.incidents.count()
     audit_before = len(demo.audit_entries(10_000))
     dialog = _review(qtbot, page, [bad])
     result = dialog.items()[0].result
@@ -162,7 +162,7 @@ def test_a_bad_file_is_rejected_with_its_reason_and_nothing_saved(
     assert words in _cell(dialog, 0, ImportModel.COL_DETAIL)
     assert not dialog.import_button.isEnabled()
     assert dialog.import_now() is None
-    assert demo.count_incidents() == before
+    assert demo.incidents.count() == before
     assert len(demo.audit_entries(10_000)) == audit_before
 
 
@@ -180,9 +180,9 @@ def test_good_and_bad_files_together(
     assert outcomes == ["Ready to import", "Rejected", "Rejected"]
     assert "not a PDF" in _cell(dialog, 1, ImportModel.COL_DETAIL)
     assert "cannot be read" in _cell(dialog, 2, ImportModel.COL_DETAIL)
-    before = demo.count_incidents()
+    before = demo.incidents.count()
     assert len(_import(qtbot, dialog)) == 1
-    assert demo.count_incidents() == before + 1
+    assert demo.incidents.count() == before + 1
 
 
 def test_a_personnummer_needs_review_and_is_saved_only_when_confirmed(
@@ -200,7 +200,7 @@ def test_a_personnummer_needs_review_and_is_saved_only_when_confirmed(
     assert "personnummer" in dialog.findings_label.text().lower()
     assert "19121212" not in dialog.findings_label.text()
     assert not dialog.import_button.isEnabled()  # left out until confirmed
-    before = demo.count_incidents()
+    before = demo.incidents.count()
 
     dialog.choose_box.click()  # "import this file" → the save-anyway question
     box = dialog.confirm_box
@@ -214,9 +214,9 @@ def test_a_personnummer_needs_review_and_is_saved_only_when_confirmed(
     box.button(QMessageBox.StandardButton.Yes).click()
     assert dialog.items()[0].chosen
     ids = _import(qtbot, dialog)
-    assert demo.count_incidents() == before + 1
+    assert demo.incidents.count() == before + 1
     assert isinstance(dialog.items()[0].result, Imported)
-    assert "19121212-1212" in demo.get_incident(ids[0]).description
+    assert "19121212-1212" in demo.incidents.get(ids[0]).description
     actions = [(e.action, e.detail) for e in demo.audit_entries(3)]
     assert ("incident.import", "form,accepted-findings") in actions
 
@@ -230,9 +230,9 @@ def test_leaving_a_ready_file_out(
     dialog.choose_box.click()  # uncheck
     assert _cell(dialog, 0, ImportModel.COL_OUTCOME) == "Left out"
     assert not dialog.import_button.isEnabled()
-    before = demo.count_incidents()
+    before = demo.incidents.count()
     dialog.close_button.click()
-    assert demo.count_incidents() == before
+    assert demo.incidents.count() == before
 
 
 def test_the_import_button_opens_a_file_dialog_for_pdf_files(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -86,7 +86,7 @@ def test_a_personnummer_is_caught_then_removed_saved_and_found(
     assert PNR not in explanation.text()  # the value is never repeated
 
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    assert service.count_incidents() == 0
+    assert service.incidents.count() == 0
     assert form.isVisible()
     assert form.message.isVisible() and "personal identifiers" in form.message.text()
     assert PNR not in form.message.text()
@@ -102,10 +102,10 @@ def test_a_personnummer_is_caught_then_removed_saved_and_found(
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     incident_id = saved.args[0]
     assert not form.isVisible()
-    stored = service.get_incident(incident_id)
+    stored = service.incidents.get(incident_id)
     assert stored.description == "Klistermärken vid hållplatsen."
     assert stored.environment == "HOGER" and stored.area == "VALLINGBY"
-    assert service.drafts(DRAFT_KIND) == []
+    assert service.drafts.all(DRAFT_KIND) == []
 
     # In the table, selected, and found by a search.
     assert page.model.total() == 1
@@ -133,21 +133,21 @@ def test_a_validation_error_is_shown_and_nothing_is_saved(
     assert form.message.isVisible()
     assert form.message.text() == "The field Types of incident needs at least one code."
     assert form.isVisible() and not form.save_anyway_button.isVisible()
-    assert service.count_incidents() == 0
+    assert service.incidents.count() == 0
 
     form.incident_types.item(1).setCheckState(Qt.CheckState.Checked)
     form.environment.setCurrentIndex(0)  # "(choose)"
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert form.message.text() == "The field Environment is required."
     assert form.focusWidget() is form.environment
-    assert service.count_incidents() == 0
+    assert service.incidents.count() == 0
 
     form.environment.setCurrentIndex(form.environment.findData("ISLAMISTISK"))
     form.occurred_on.set_value(form.received_on.date().toPython().replace(year=2020))
     form.occurred_until.set_value(form.received_on.date().toPython().replace(year=2019))
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert "Occurred until" in form.message.text() and "Occurred on" in form.message.text()
-    assert service.count_incidents() == 0
+    assert service.incidents.count() == 0
 
 
 def test_save_anyway_asks_first_and_then_stores_the_text(
@@ -166,14 +166,14 @@ def test_save_anyway_asks_first_and_then_stores_the_text(
     box = form.confirm_box
     assert isinstance(box, QMessageBox) and box.isVisible()
     box.button(QMessageBox.StandardButton.No).click()
-    assert service.count_incidents() == 0 and form.isVisible()
+    assert service.incidents.count() == 0 and form.isVisible()
 
     qtbot.mouseClick(form.save_anyway_button, Qt.MouseButton.LeftButton)
     box = form.confirm_box
     assert isinstance(box, QMessageBox)
     with qtbot.waitSignal(form.saved) as saved:
         box.button(QMessageBox.StandardButton.Yes).click()
-    assert PNR in service.get_incident(saved.args[0]).description
+    assert PNR in service.incidents.get(saved.args[0]).description
     assert page.model.total() == 1
 
 
@@ -189,7 +189,7 @@ def test_a_warning_is_shown_but_does_not_block(qtbot: QtBot, service: VaultServi
     assert "does not block" in form.description.explanation.text()
     with qtbot.waitSignal(form.saved):
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    assert service.count_incidents() == 1
+    assert service.incidents.count() == 1
 
 
 def test_highlights_use_qt_positions_beyond_the_bmp(qtbot: QtBot) -> None:
@@ -212,7 +212,7 @@ def test_a_draft_survives_a_lock_and_is_offered_again(qtbot: QtBot, service: Vau
     assert form.is_dirty()
     page.save_draft()  # what the main window does before a lock
     assert not form.is_dirty()
-    [draft] = service.drafts(DRAFT_KIND)
+    [draft] = service.drafts.all(DRAFT_KIND)
     assert draft.ref == "new" and draft.payload["description"] == text
     form.reject()  # the lock closes open dialogs; the draft stays
     page.close()
@@ -233,8 +233,8 @@ def test_a_draft_survives_a_lock_and_is_offered_again(qtbot: QtBot, service: Vau
         assert resumed.area.currentData() == "VALLINGBY"
         with qtbot.waitSignal(resumed.saved):
             qtbot.mouseClick(resumed.save_button, Qt.MouseButton.LeftButton)
-        assert reopened.drafts(DRAFT_KIND) == []
-        assert reopened.count_incidents() == 1
+        assert reopened.drafts.all(DRAFT_KIND) == []
+        assert reopened.incidents.count() == 1
     finally:
         vault.close()
 
@@ -244,10 +244,10 @@ def test_the_form_autosaves_a_draft_after_edits(qtbot: QtBot, service: VaultServ
     form = page.new_incident()
     assert form is not None
     form.organisation.setText("Nordiska motståndsrörelsen")
-    qtbot.waitUntil(lambda: bool(service.drafts(DRAFT_KIND)), timeout=4000)
-    assert service.drafts(DRAFT_KIND)[0].payload["organisation"] == "Nordiska motståndsrörelsen"
+    qtbot.waitUntil(lambda: bool(service.drafts.all(DRAFT_KIND)), timeout=4000)
+    assert service.drafts.all(DRAFT_KIND)[0].payload["organisation"] == "Nordiska motståndsrörelsen"
     qtbot.mouseClick(form.cancel_button, Qt.MouseButton.LeftButton)  # Cancel drops it
-    assert service.drafts(DRAFT_KIND) == []
+    assert service.drafts.all(DRAFT_KIND) == []
     assert page.form is None
 
 
@@ -263,7 +263,7 @@ def test_enter_on_a_row_opens_it_for_editing_and_the_table_updates(
     page.table.selectRow(0)
     row = page.model.incident_at(0)
     assert row is not None
-    incident = demo.get_incident(row.id)
+    incident = demo.incidents.get(row.id)
     assert page.edit_button.isEnabled()
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     form = page.form
@@ -274,13 +274,13 @@ def test_enter_on_a_row_opens_it_for_editing_and_the_table_updates(
     form.status.setCurrentIndex(form.status.findData("AVSLUTAD"))
     with qtbot.waitSignal(form.saved):
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    assert demo.get_incident(incident.id).status == "AVSLUTAD"
+    assert demo.incidents.get(incident.id).status == "AVSLUTAD"
     assert page.model.total() == 80
 
     # Filters from the bar reach the model; the status filter finds the edited one.
     page.status_combo.setCurrentIndex(page.status_combo.findData("AVSLUTAD"))
     assert page.model.filter() == IncidentFilter(status="AVSLUTAD")
-    assert page.model.total() == demo.count_incidents(IncidentFilter(status="AVSLUTAD"))
+    assert page.model.total() == demo.incidents.count(IncidentFilter(status="AVSLUTAD"))
     page.year_combo.setCurrentIndex(page.year_combo.findData(incident.received_on.year))
     assert page.model.filter().year == incident.received_on.year
     page.model.fetchMore(QModelIndex())
@@ -292,16 +292,21 @@ def test_enter_on_a_row_opens_it_for_editing_and_the_table_updates(
     assert header.sortIndicatorSection() == IncidentTableModel.COL_RECEIVED
 
 
+def _ready_for_the_picture(qtbot: QtBot, widget: QWidget, shown: Callable[[], bool]) -> None:
+    """Until ``widget`` is the active window (drawn as such) and shows ``shown``."""
+    qtbot.waitUntil(lambda: widget.isActiveWindow() and shown())
+
+
 def test_screenshots(qtbot: QtBot, demo: VaultService, screenshot_dir: Path) -> None:
     page = _page(qtbot, demo)
-    qtbot.wait(50)
+    _ready_for_the_picture(qtbot, page, lambda: page.model.rowCount() > 2)
     assert page.grab().save(str(screenshot_dir / "main-incidents.png"))
 
     page.table.selectRow(2)
     form = page.edit_selected()
     assert form is not None
     qtbot.waitExposed(form)
-    qtbot.wait(50)
+    _ready_for_the_picture(qtbot, form, lambda: form.isVisible())
     assert form.grab().save(str(screenshot_dir / "incident-form.png"))
     form.reject()
 
@@ -313,6 +318,9 @@ def test_screenshots(qtbot: QtBot, demo: VaultService, screenshot_dir: Path) -> 
         f"Klistermärken vid busshållplatsen.\nEn förälder uppgav {PNR} som kontakt."
     )
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    qtbot.wait(50)
+    # Held back: the form shows why, and offers to save anyway.
+    _ready_for_the_picture(
+        qtbot, form, lambda: form.message.isVisible() and form.save_anyway_button.isVisible()
+    )
     assert form.grab().save(str(screenshot_dir / "incident-form-finding.png"))
     form.cancel()

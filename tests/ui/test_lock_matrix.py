@@ -393,8 +393,8 @@ def test_an_automatic_lock_leaves_nothing_shown_and_the_work_comes_back(
     service = controller.service
     assert service is not None
     _log_id, incident_id = saved.args
-    assert MARKER in service.get_incident(incident_id).description
-    assert service.drafts("call") == []
+    assert MARKER in service.incidents.get(incident_id).description
+    assert service.drafts.all("call") == []
 
 
 def test_the_call_keeps_its_form_input_in_its_draft(
@@ -410,12 +410,12 @@ def test_the_call_keeps_its_form_input_in_its_draft(
     form.save_draft_now()  # what the form's timer does two seconds after an edit
     service = controller.service
     assert service is not None
-    [draft] = service.drafts("call")
+    [draft] = service.drafts.all("call")
     assert MARKER in draft.payload[FORM_KEY]["description"]
-    assert service.drafts("incident") == []  # the call's form keeps no draft of its own
+    assert service.drafts.all("incident") == []  # the call's form keeps no draft of its own
     # Cancel drops the form's input (not the call).
     form.cancel()
-    [draft] = service.drafts("call")
+    [draft] = service.drafts.all("call")
     assert FORM_KEY not in draft.payload
     assert draft.payload["current_step"]
 
@@ -436,7 +436,7 @@ def test_a_table_reloaded_just_before_a_lock_does_not_read_the_closed_vault(
     vault = Vault.open(ui_vault.folder, passphrase=PASSPHRASE)
     service = VaultService(vault)
     for n in range(3):
-        service.add_incident(
+        service.incidents.add(
             Incident(
                 received_on=date(2020, 1, 1 + n),
                 incident_types=frozenset(service.taxonomies.incident_types.codes()[:1]),
@@ -494,4 +494,4 @@ def test_a_lock_just_after_a_background_job_ends_shows_and_raises_nothing(
     window = _unlock(qtbot, controller)
     service = controller.service
     assert service is not None
-    assert [d.path for d in service.disclosures()] == [str(target)]
+    assert [d.path for d in service.disclosures.all()] == [str(target)]

@@ -146,7 +146,13 @@ def test_every_page_and_the_main_dialogs_make_no_connection_attempt(
         visited = []
         for row in range(window.nav.count()):
             window.nav.setCurrentRow(row)
-            qtbot.wait(20)
+            qtbot.waitUntil(
+                lambda r=row: (
+                    (p := window.current_page()) is not None
+                    and p.page_id == window.page_ids()[r]
+                    and p.isVisible()
+                )
+            )
             page = window.current_page()
             assert page is not None
             visited.append(page.page_id)

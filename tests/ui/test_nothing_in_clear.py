@@ -238,7 +238,7 @@ def test_a_whole_session_leaves_the_marker_nowhere_in_clear(
         first_id = saved.args[0]
         form = _new_incident(qtbot, incidents, f"Flygblad {MARKER.lower()} i trapphuset")
         form.save_draft_now()  # what its timer does after a pause
-        assert service.drafts("incident")
+        assert service.drafts.all("incident")
         with qtbot.waitSignal(form.saved):
             qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
         typed["incident descriptions"] = 2
@@ -266,21 +266,21 @@ def test_a_whole_session_leaves_the_marker_nowhere_in_clear(
         with qtbot.waitSignal(wizard.call_saved, timeout=5000) as stored:
             call_form.save_button.click()
         log_id, call_incident = stored.args
-        assert MARKER in service.case_logs()[0].notes and log_id and call_incident
+        assert MARKER in service.case_logs.search()[0].notes and log_id and call_incident
         typed["call notes and the call's incident form"] = 2
         watch.look()
 
         # A follow-up comment on the Plan page (the plan itself comes from the demo data).
-        service.add_plan(plan_2021())
+        service.plans.add_from_demo(plan_2021())
         plan = window.show_page("plan")
         assert isinstance(plan, PlanPage)
         plan.refresh()
         plan.select_plan(2021)
         current = plan.current_plan()
         assert current is not None and current.id is not None
-        section = service.sections(current.id)[0]
+        section = service.plans.sections(current.id)[0]
         assert section.id is not None
-        activity = service.activities(section.id)[0]
+        activity = service.plans.activities(section.id)[0]
         assert activity.id is not None
         plan.select_activity(activity.id)
         assert plan.selected_activity() == activity
@@ -308,7 +308,7 @@ def test_a_whole_session_leaves_the_marker_nowhere_in_clear(
         with qtbot.waitSignal(reports.disclosed, timeout=30_000):
             chooser.fileSelected.emit(str(target))
             chooser.close()
-        [entry] = service.disclosures()
+        [entry] = service.disclosures.all()
         assert entry.path == str(target.resolve()) or entry.path == str(target)
         assert (entry.recipient, entry.purpose) == ("Polisen", "Samverkan")
         report_text = " ".join(
@@ -352,8 +352,8 @@ def test_a_whole_session_leaves_the_marker_nowhere_in_clear(
         from vbedesk.storage.service import VaultService
 
         reopened = VaultService(vault)
-        assert reopened.count_incidents() == 3
-        [draft] = reopened.drafts("incident")
+        assert reopened.incidents.count() == 3
+        [draft] = reopened.drafts.all("incident")
         assert MARKER in draft.payload["description"]
     finally:
         vault.close()

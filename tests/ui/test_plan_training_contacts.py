@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -93,7 +93,7 @@ def test_a_followup_entered_on_the_page_is_shown_and_kept(
     demo.vault.close()
 
     with Vault.open(demo_vault.folder, passphrase=PASSPHRASE) as vault:
-        stored = VaultService(vault).followups(activity.id, Period.parse("VB 2021"))
+        stored = VaultService(vault).plans.followups(activity.id, Period.parse("VB 2021"))
     assert [(f.status, f.noted_on) for f in stored] == [
         ("GENOMFORD", date(2022, 2, 10)),
         ("PAGAR", date(2022, 3, 1)),
@@ -118,7 +118,7 @@ def test_a_followup_without_status_or_activity_is_refused_with_a_message(
     assert not page.save_followup()
     assert "too long" in page.form_error.text()
     activity = page.selected_activity()
-    assert activity is not None and demo.followups(activity.id or 0) == []
+    assert activity is not None and demo.plans.followups(activity.id or 0) == []
     assert page.comment_edit.toPlainText() == "x" * 10_001  # the input is kept
 
 
@@ -136,20 +136,20 @@ def test_copy_to_next_year_after_confirmation(qtbot: QtBot, demo: VaultService) 
     box = page.confirm_box
     assert box is not None and box.isVisible() and "2022" in box.text()
     box.button(QMessageBox.StandardButton.Cancel).click()
-    assert [p.year for p in demo.plans()] == [2021]
+    assert [p.year for p in demo.plans.all()] == [2021]
 
     qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
     assert page.confirm_box is not None
     with qtbot.waitSignal(page.plan_copied, timeout=2000) as blocker:
         page.confirm_box.button(QMessageBox.StandardButton.Yes).click()
     assert blocker.args == [2022]
-    assert [p.year for p in demo.plans()] == [2021, 2022]
+    assert [p.year for p in demo.plans.all()] == [2021, 2022]
     assert page.plan_combo.currentText() == "2022"
     assert page.period().year == 2022
     assert page.plan_model.section_sizes()[0][1] == 7
     lines = [line for line in page.plan_model.rows() if line.activity is not None]
     assert len(lines) == 16
-    assert all(demo.followups(line.activity.id or 0) == [] for line in lines if line.activity)
+    assert all(demo.plans.followups(line.activity.id or 0) == [] for line in lines if line.activity)
     assert all(line.status is None for line in lines)
     # A second copy to 2022 is refused with a message.
     page.select_plan(2021)
@@ -157,7 +157,7 @@ def test_copy_to_next_year_after_confirmation(qtbot: QtBot, demo: VaultService) 
     assert page.confirm_box is not None
     page.confirm_box.button(QMessageBox.StandardButton.Yes).click()
     assert page.copy_error.isVisible() and "already a plan for 2022" in page.copy_error.text()
-    assert len(demo.plans()) == 2
+    assert len(demo.plans.all()) == 2
 
 
 def test_training_counts_entered_on_the_page_show_the_share_and_keep_history(
@@ -166,7 +166,7 @@ def test_training_counts_entered_on_the_page_show_the_share_and_keep_history(
     page = TrainingPage(service)
     _show(qtbot, page)
     assert page.title() == "Training" and page.page_id == "training"
-    unit, course = service.units()[0], service.courses()[0]
+    unit, course = service.training.units()[0], service.training.courses()[0]
     page.set_unit_and_course(unit.code, course.code)
     page.relevant_spin.setValue(20)
     page.completed_spin.setValue(8)
@@ -198,7 +198,7 @@ def test_training_counts_entered_on_the_page_show_the_share_and_keep_history(
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert page.form_error.isVisible()
     assert page.form_error.text() == "More staff completed than are relevant."
-    assert len(service.training_counts()) == 2
+    assert len(service.training.counts()) == 2
     assert page.history_model.rowCount() == 2
 
 
@@ -206,7 +206,7 @@ def test_training_history_follows_the_selected_latest_row(qtbot: QtBot, demo: Va
     page = TrainingPage(demo)
     _show(qtbot, page)
     course = page.latest_course_combo.currentData()
-    latest = [t for t in demo.training_counts(latest_only=True) if t.course_code == course]
+    latest = [t for t in demo.training.counts(latest_only=True) if t.course_code == course]
     assert page.latest_model.rowCount() == len(latest) > 0
     # The other course has a table of its own.
     page.latest_course_combo.setCurrentIndex(1)
@@ -217,7 +217,7 @@ def test_training_history_follows_the_selected_latest_row(qtbot: QtBot, demo: Va
     assert page.unit_combo.currentData() == first.unit_code
     expected = [
         t
-        for t in demo.training_counts()
+        for t in demo.training.counts()
         if (t.unit_code, t.course_code) == (first.unit_code, first.course_code)
     ]
     assert page.history_model.rowCount() == len(expected) >= 1
@@ -255,22 +255,36 @@ def test_unverified_contacts_are_marked_until_verified(qtbot: QtBot, service: Va
     assert model.text(row, ContactsModel.COL_PHONE) == "08-123 45 67"
     assert model.data(model.index(row, 0), Qt.ItemDataRole.BackgroundRole) is None
     assert model.data(model.index(row, 4), Qt.ItemDataRole.DecorationRole) is None
-    stored = next(c for c in service.contacts() if c.code == contact.code)
+    stored = next(c for c in service.contacts.all() if c.code == contact.code)
     assert stored.verified_on == date.today() and stored.phone == "08-123 45 67"
 
 
 def test_an_empty_number_is_not_accepted_as_verified(qtbot: QtBot, service: VaultService) -> None:
     page = ContactsPage(service)
     _show(qtbot, page)
+    model = page.contacts_model
+    before = service.contacts.all()[0]
+    assert before.verified_on is None and before.phone  # a shipped number, not yet verified
     page.contacts_view.selectRow(0)
     page.ask_verify()
     dialog = page.verify_dialog
     assert dialog is not None
     dialog.phone_edit.clear()
-    dialog.buttons.accepted.emit()
-    assert dialog.isVisible() and dialog.error.text() == "Enter the phone number."
-    dialog.reject()
-    assert service.contacts()[0].verified_on is None or service.contacts()[0].phone
+    with qtbot.assertNotEmitted(page.contact_verified):
+        dialog.buttons.accepted.emit()
+        assert dialog.isVisible() and dialog.error.text() == "Enter the phone number."
+        dialog.reject()
+    # Nothing was recorded: the contact is as it was (not verified, its number kept) and
+    # the page still marks it.
+    assert service.contacts.all()[0] == before
+    assert model.text(0, ContactsModel.COL_VERIFIED) == "not verified"
+    assert model.text(0, ContactsModel.COL_PHONE) == before.phone
+    assert "contact.verify" not in [e.action for e in service.audit_entries(5)]
+
+
+def _ready_for_the_picture(qtbot: QtBot, page: QWidget, shown: Callable[[], bool]) -> None:
+    """Until the page is the active window (its selection drawn as such) and shows ``shown``."""
+    qtbot.waitUntil(lambda: page.isActiveWindow() and shown())
 
 
 def test_screenshots_in_swedish(qtbot: QtBot, demo: VaultService, screenshot_dir: Path) -> None:
@@ -285,15 +299,27 @@ def test_screenshots_in_swedish(qtbot: QtBot, demo: VaultService, screenshot_dir
     _fill_followup(plan, qtbot, "GENOMFORD", "Trygghetsplanen är införd på alla fritidsgårdar.")
     assert plan.save_followup()
     plan.select_activity(activity.id)
-    qtbot.wait(50)
+    _ready_for_the_picture(
+        qtbot,
+        plan,
+        lambda: plan.selected_activity() == activity and plan.history_model.rowCount() == 1,
+    )
     assert plan.grab().save(str(screenshot_dir / "main-plan.png"))
     training = TrainingPage(demo)
     _show(qtbot, training)
     training.latest_view.selectRow(1)
-    qtbot.wait(50)
+    second = training.latest_model.rows()[1]
+    _ready_for_the_picture(
+        qtbot, training, lambda: training.unit_combo.currentData() == second.unit_code
+    )
     assert training.grab().save(str(screenshot_dir / "main-training.png"))
     contacts = ContactsPage(demo)
     _show(qtbot, contacts)
     contacts.contacts_view.selectRow(0)
-    qtbot.wait(50)
+    first_contact = contacts.contacts_model.rows()[0]
+    _ready_for_the_picture(
+        qtbot,
+        contacts,
+        lambda: contacts.selected_contact() == first_contact and contacts.verify_button.isEnabled(),
+    )
     assert contacts.grab().save(str(screenshot_dir / "main-contacts.png"))

@@ -102,7 +102,7 @@ def test_followup_report_from_the_page_has_every_activity(qtbot: QtBot, page: Re
     assert page.preview.page_count() == len(reader.pages) >= 1
     assert page.save_button.isEnabled() and page.print_button.isEnabled()
     # Nothing has left the vault by building a preview.
-    assert page.service.disclosures() == []
+    assert page.service.disclosures.all() == []
 
 
 @pytest.mark.parametrize(
@@ -147,7 +147,7 @@ def test_save_as_shows_the_notice_and_records_recipient_and_purpose(
         _choose_file(qtbot, page, target)
     assert target.read_bytes() == page.output.data if page.output else False
     assert "Training status" in _text(PdfReader(target))
-    register = page.service.disclosures()
+    register = page.service.disclosures.all()
     assert len(register) == 1
     entry = register[0]
     assert (entry.kind, entry.recipient, entry.purpose) == ("pdf", "Nämnden", "Uppföljning T1")
@@ -168,7 +168,7 @@ def test_cancelling_the_notice_writes_and_records_nothing(
     _answer_notice(qtbot, page, "Someone", accept=False)
     assert page.file_dialog is None
     assert list(tmp_path.glob("*.pdf")) == []
-    assert page.service.disclosures() == []
+    assert page.service.disclosures.all() == []
     assert "nothing was written" in page.status.text()
 
 
@@ -186,7 +186,7 @@ def test_an_existing_file_is_never_overwritten(
     qtbot.waitUntil(lambda: page.task is not None and page.task.is_finished, timeout=30_000)
     assert target.read_bytes() == b"mine"
     assert "already a file called taken.pdf" in page.status.text()
-    assert page.service.disclosures() == []
+    assert page.service.disclosures.all() == []
 
 
 def test_print_goes_through_the_notice_and_the_print_dialog(
@@ -200,7 +200,7 @@ def test_print_goes_through_the_notice_and_the_print_dialog(
     assert isinstance(dialog, QPrintDialog) and dialog.isVisible()
     dialog.reject()
     assert "nothing was printed" in page.status.text()
-    assert page.service.disclosures() == []
+    assert page.service.disclosures.all() == []
 
 
 def test_print_to_a_pdf_printer_prints_every_page_and_records_it(
@@ -218,7 +218,7 @@ def test_print_to_a_pdf_printer_prints_every_page_and_records_it(
         page.print_to(printer, page.output, "Nämnden", "Tryck")
     printed = PdfReader(out)
     assert len(printed.pages) == len(reader.pages)
-    entry = page.service.disclosures()[-1]
+    entry = page.service.disclosures.all()[-1]
     assert (entry.kind, entry.path, entry.recipient, entry.purpose) == (
         "print",
         str(out),
@@ -248,7 +248,7 @@ def test_statistics_export_opens_back_with_openpyxl(
         if value is not None
     ]
     assert "2021" in " ".join(cells)
-    entry = page.service.disclosures()[-1]
+    entry = page.service.disclosures.all()[-1]
     assert (entry.kind, entry.recipient) == ("xlsx", "Central samordnare")
 
 
@@ -267,7 +267,7 @@ def test_followup_export_as_xlsx_and_as_csv(
     values = [v for row in book.worksheets[0].iter_rows(values_only=True) for v in row if v]
     assert first in values
     assert first.split("\n")[0] in (tmp_path / "uppfoljning.csv").read_text(encoding="utf-8-sig")
-    assert [d.kind for d in page.service.disclosures()] == ["xlsx", "csv"]
+    assert [d.kind for d in page.service.disclosures.all()] == ["xlsx", "csv"]
 
 
 def test_the_analysis_is_saved_and_printed_in_the_lagesbild(
@@ -280,7 +280,7 @@ def test_the_analysis_is_saved_and_printed_in_the_lagesbild(
     page.analysis.edit.setPlainText(text)
     assert page.analysis_dirty()
     assert page.save_analysis()
-    assert page.service.analysis(2021) == text
+    assert page.service.situation.analysis(2021) == text
     reader = _generate(qtbot, page)
     assert "Klotter ökade i Vällingby centrum" in " ".join(_text(reader).split())
 
@@ -290,7 +290,7 @@ def test_unsaved_analysis_is_saved_before_the_preview(qtbot: QtBot, page: Report
     page.year_spin.setValue(2021)
     page.analysis.edit.setPlainText("Lugnt år för skolorna i Råcksta.")
     reader = _generate(qtbot, page)
-    assert page.service.analysis(2021) == "Lugnt år för skolorna i Råcksta."
+    assert page.service.situation.analysis(2021) == "Lugnt år för skolorna i Råcksta."
     assert "Lugnt år för skolorna i Råcksta." in _text(reader)
 
 
@@ -305,11 +305,11 @@ def test_a_personnummer_in_the_analysis_is_flagged_and_not_saved(
     assert "personnummer" in page.analysis.explanation_text().lower()
     assert PERSONNUMMER not in page.analysis.explanation_text()
     assert not page.save_analysis()
-    assert page.service.analysis(2021) == ""
+    assert page.service.situation.analysis(2021) == ""
     box = page.save_anyway_box
     assert isinstance(box, QMessageBox) and box.isVisible()
     box.button(QMessageBox.StandardButton.No).click()
-    assert page.service.analysis(2021) == ""
+    assert page.service.situation.analysis(2021) == ""
     # Building the preview does not sneak it out either.
     assert page.generate() is None
     assert page.output is None
@@ -323,7 +323,7 @@ def test_save_anyway_keeps_a_flagged_analysis(qtbot: QtBot, page: ReportsPage) -
     box = page.save_anyway_box
     assert isinstance(box, QMessageBox)
     box.button(QMessageBox.StandardButton.Yes).click()
-    assert page.service.analysis(2021) == f"Gäller {PERSONNUMMER}."
+    assert page.service.situation.analysis(2021) == f"Gäller {PERSONNUMMER}."
 
 
 def test_unsaved_analysis_becomes_a_draft_and_comes_back(
@@ -333,11 +333,11 @@ def test_unsaved_analysis_becomes_a_draft_and_comes_back(
     page.year_spin.setValue(2021)
     page.analysis.edit.setPlainText("Halvfärdig text")
     page.save_draft()  # what the lock asks for
-    assert [d.ref for d in demo.drafts(ANALYSIS_DRAFT)] == ["2021"]
+    assert [d.ref for d in demo.drafts.all(ANALYSIS_DRAFT)] == ["2021"]
     again = ReportsPage(demo)
     qtbot.addWidget(again)
     again.year_spin.setValue(2021)
     again.refresh()
     assert again.analysis.text() == "Halvfärdig text"
     assert "draft" in again.analysis_status.text()
-    assert demo.analysis(2021) == ""
+    assert demo.situation.analysis(2021) == ""

@@ -36,7 +36,7 @@ def demo(demo_vault: DemoVault) -> Iterator[VaultService]:
 def _due_ids(service: VaultService, today: date) -> list[int]:
     return sorted(
         i.id
-        for i in service.iter_incidents(IncidentFilter())
+        for i in service.incidents.iter_all(IncidentFilter())
         if i.id is not None and i.retain_until is not None and i.retain_until < today
     )
 
@@ -90,7 +90,7 @@ def test_the_page_lists_exactly_the_incidents_past_their_retention_date(
     first = page.model.rows()[0]
     assert page.model.text(0, RetentionModel.COL_RETAIN) == first.retain_until.isoformat()
     assert first.retain_until < TODAY
-    assert demo.count_retention_due(TODAY) == len(due)
+    assert demo.retention.count_due(TODAY) == len(due)
 
 
 def test_export_then_delete_is_registered_and_audited(
@@ -99,14 +99,14 @@ def test_export_then_delete_is_registered_and_audited(
     page = _page(qtbot, demo)
     due = _due_ids(demo, TODAY)
     assert page.all_chosen()
-    secret_text = demo.get_incident(due[0]).description
+    secret_text = demo.incidents.get(due[0]).description
     out = tmp_path / "gallring.csv"
     with qtbot.waitSignal(page.exported, timeout=20_000):
         page.export_to(out, "csv")
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert len(rows) == len(due)
-    assert rows[0]["received_on"] == demo.get_incident(due[0]).received_on.isoformat()
-    disclosure = demo.disclosures()[-1]
+    assert rows[0]["received_on"] == demo.incidents.get(due[0]).received_on.isoformat()
+    disclosure = demo.disclosures.all()[-1]
     assert disclosure.kind == "csv" and disclosure.path == str(out.resolve())
     assert str(len(due)) in disclosure.title
     assert "exported" in page.result_label.text()
@@ -125,11 +125,11 @@ def test_export_then_delete_is_registered_and_audited(
     assert blocker.args == [len(due)]
 
     assert page.model.rowCount() == 0 and page.model.total() == 0
-    assert demo.count_incidents() == 80 - len(due)
-    assert demo.count_retention_due(TODAY) == 0
+    assert demo.incidents.count() == 80 - len(due)
+    assert demo.retention.count_due(TODAY) == 0
     for incident_id in due[:5]:
         with pytest.raises(NotFound):
-            demo.get_incident(incident_id)
+            demo.incidents.get(incident_id)
     entries = [e for e in demo.audit_entries(20) if e.action == "incident.gallring"]
     assert len(entries) == 1
     entry = entries[0]
@@ -149,7 +149,7 @@ def test_cancel_deletes_nothing(qtbot: QtBot, demo: VaultService) -> None:
     assert f"Delete {len(due)} incidents permanently?" == box.text()
     assert f"{len(due)} of them were not exported" in box.informativeText()
     box.button(QMessageBox.StandardButton.No).click()
-    assert demo.count_incidents() == 80
+    assert demo.incidents.count() == 80
     assert page.model.total() == len(due) and _listed(page) == due
     assert not any(e.action == "incident.gallring" for e in demo.audit_entries(20))
 
@@ -167,7 +167,7 @@ def test_only_the_chosen_rows_are_deleted(qtbot: QtBot, demo: VaultService) -> N
     assert box.text() == "Delete 1 incident permanently?"
     with qtbot.waitSignal(page.deleted, timeout=20_000):
         box.button(QMessageBox.StandardButton.Yes).click()
-    assert demo.count_incidents() == 79
+    assert demo.incidents.count() == 79
     assert _listed(page) == sorted(set(due) - set(chosen))
     entry = next(e for e in demo.audit_entries(10) if e.action == "incident.gallring")
     assert entry.detail == f"gallring; count=1; ids={chosen[0]}"
@@ -185,12 +185,12 @@ def test_choosing_all_again_clears_the_selection(
     assert not page.all_chosen()  # an empty selection keeps the choice
     assert not page.delete_button.isEnabled() and page.confirm_delete() is None
     page.export_to(tmp_path / "never.csv", "csv")
-    assert not (tmp_path / "never.csv").exists() and demo.disclosures() == []
+    assert not (tmp_path / "never.csv").exists() and demo.disclosures.all() == []
     page.scope_combo.setFocus()
     qtbot.keyClick(page.scope_combo, Qt.Key.Key_Up)  # by keyboard back to "all"
     assert page.all_chosen() and not page.table.selectionModel().hasSelection()
     assert page.delete_button.isEnabled()
-    assert page.chosen_count() == demo.count_retention_due(TODAY)
+    assert page.chosen_count() == demo.retention.count_due(TODAY)
 
 
 def test_a_selected_export_writes_only_the_selected_rows(
@@ -213,7 +213,7 @@ def test_a_selected_export_writes_only_the_selected_rows(
     box = page.confirm_delete()
     assert box is not None and "All of them were exported" in box.informativeText()
     box.button(QMessageBox.StandardButton.No).click()
-    assert demo.count_incidents() == 80
+    assert demo.incidents.count() == 80
 
 
 def test_an_export_over_an_existing_file_is_refused_and_changes_nothing(
@@ -222,17 +222,17 @@ def test_an_export_over_an_existing_file_is_refused_and_changes_nothing(
     page = _page(qtbot, demo)
     out = tmp_path / "taken.csv"
     out.write_text("keep me", encoding="utf-8")
-    before = len(demo.disclosures())
+    before = len(demo.disclosures.all())
     page.export_to(out, "csv")
     qtbot.waitUntil(lambda: page.error_label.isVisible(), timeout=20_000)
     assert "taken.csv" in page.error_label.text()
     assert out.read_text(encoding="utf-8") == "keep me"
-    assert len(demo.disclosures()) == before
+    assert len(demo.disclosures.all()) == before
     assert page.exported_ids == set()
 
 
 def test_nothing_due_means_nothing_to_do(qtbot: QtBot, service: VaultService) -> None:
-    service.add_incident(
+    service.incidents.add(
         Incident(
             received_on=date(2026, 2, 1),
             environment="OKLAR",
@@ -246,15 +246,15 @@ def test_nothing_due_means_nothing_to_do(qtbot: QtBot, service: VaultService) ->
     assert page.confirm_delete() is None
     assert page.choose_export_file() is None
     with pytest.raises(InputRefused):
-        service.delete_retention_due(TODAY)
-    assert service.count_incidents() == 1
+        service.retention.delete_due(TODAY)
+    assert service.incidents.count() == 1
     assert page.count_label.text() == "0 incidents are past their retention date."
 
 
 def test_delete_incidents_refuses_unknown_ids_and_changes_nothing(demo: VaultService) -> None:
     with pytest.raises(NotFound):
-        demo.delete_incidents([1, 999_999])
-    assert demo.count_incidents() == 80
+        demo.incidents.delete_many([1, 999_999])
+    assert demo.incidents.count() == 80
 
 
 def test_the_page_follows_contacts_backups_in_the_window(
@@ -299,8 +299,8 @@ def test_many_due_incidents_are_fetched_in_pages_and_deleted_in_sql(
         ).fetchall()
     due = [r[0] for r in rows]
     assert 20_000 < len(due) < BIG and kept
-    service.save_draft("incident", str(due[0]), {"description": "utkast"})
-    service.save_draft("incident", str(kept[0][0]), {"description": "utkast"})
+    service.drafts.save("incident", str(due[0]), {"description": "utkast"})
+    service.drafts.save("incident", str(kept[0][0]), {"description": "utkast"})
 
     page = _page(qtbot, service)
     qtbot.waitUntil(lambda: page.model.loaded() > 0, timeout=20_000)
@@ -317,14 +317,14 @@ def test_many_due_incidents_are_fetched_in_pages_and_deleted_in_sql(
     with qtbot.waitSignal(page.deleted, timeout=60_000) as blocker:
         box.button(QMessageBox.StandardButton.Yes).click()
     assert blocker.args == [len(due)]
-    assert service.count_incidents() == BIG - len(due)
-    assert service.count_retention_due(TODAY) == 0
+    assert service.incidents.count() == BIG - len(due)
+    assert service.retention.count_due(TODAY) == 0
     assert page.model.total() == 0
     for (incident_id,) in kept:
-        assert service.get_incident(incident_id).id == incident_id
+        assert service.incidents.get(incident_id).id == incident_id
     with pytest.raises(NotFound):
-        service.get_incident(due[-1])
-    assert [d.ref for d in service.drafts("incident")] == [str(kept[0][0])]
+        service.incidents.get(due[-1])
+    assert [d.ref for d in service.drafts.all("incident")] == [str(kept[0][0])]
     entries = [e for e in service.audit_entries(20) if e.action == "incident.gallring"]
     assert len(entries) == 1
     assert entries[0].entity_id == str(len(due))

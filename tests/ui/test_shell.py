@@ -52,7 +52,7 @@ class DraftPage(Page):
 
     def save_draft(self) -> None:
         if self.edit.text():
-            self.service.save_draft("test", "1", {"text": self.edit.text()})
+            self.service.drafts.save("test", "1", {"text": self.edit.text()})
 
 
 @pytest.fixture
@@ -315,7 +315,7 @@ def test_ctrl_l_saves_drafts_destroys_the_window_and_asks_again(
 
     window = _unlock(qtbot, controller, ui_vault.passphrase)
     assert controller.service is not None
-    assert [d.payload for d in controller.service.drafts("test")] == [
+    assert [d.payload for d in controller.service.drafts.all("test")] == [
         {"text": "halvfärdig anteckning"}
     ]
 
@@ -409,8 +409,8 @@ def test_the_overview_shows_the_demo_counts(qtbot: QtBot, demo_vault: DemoVault)
         service = VaultService(vault)
         page = OverviewPage(service, today=lambda: date(2021, 6, 1))
         qtbot.addWidget(page)
-        in_2021 = service.count_incidents(IncidentFilter(year=2021))
-        open_now = service.count_incidents(IncidentFilter(status="NY")) + service.count_incidents(
+        in_2021 = service.incidents.count(IncidentFilter(year=2021))
+        open_now = service.incidents.count(IncidentFilter(status="NY")) + service.incidents.count(
             IncidentFilter(status="PAGAR")
         )
         by_year = service.info().incidents_by_year

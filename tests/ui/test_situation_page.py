@@ -48,7 +48,7 @@ def test_the_page_shows_the_services_counts_with_small_cells_hidden(
     page = _shown_page(qtbot, demo)
     assert page.title() == "Situation picture" and page.page_id == "situation"
     assert page.year() == YEAR  # the latest year with incidents
-    situation = demo.situation(YEAR)
+    situation = demo.situation.for_year(YEAR)
     assert situation.totals == (40, 40)
     threshold = demo.settings().small_cell_threshold
     assert threshold == 3

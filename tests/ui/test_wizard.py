@@ -81,7 +81,7 @@ def _walk(qtbot: QtBot, wizard: CallWizardDialog, moves: list[object]) -> None:
 def test_the_child_path_by_keyboard_shows_the_contacts_and_ends_in_a_case_log(
     qtbot: QtBot, service: VaultService, screenshot_dir: Path
 ) -> None:
-    service.verify_contact("SOCIALJOUR", JOUR, date(2026, 3, 1))
+    service.contacts.verify("SOCIALJOUR", JOUR, date(2026, 3, 1))
     wizard = _wizard(qtbot, service)
     assert "verifiera mot stadens rutin" in wizard.provenance_label.text()
     assert wizard.current.id == "N0"
@@ -112,7 +112,7 @@ def test_the_child_path_by_keyboard_shows_the_contacts_and_ends_in_a_case_log(
     assert table.cell_text(5, 3) == "Yes, under 18"
     assert re.fullmatch(r"\+\d\d:\d\d", table.cell_text(1, 1))
     # The draft follows the call until it is stored.
-    assert service.drafts(DRAFT_KIND)[0].payload["current_step"] == "N10"
+    assert service.drafts.all(DRAFT_KIND)[0].payload["current_step"] == "N10"
 
     # Enter on the focused "Save and complete the incident" opens the pre-filled form.
     assert wizard.focusWidget() is wizard.save_button
@@ -128,14 +128,14 @@ def test_the_child_path_by_keyboard_shows_the_contacts_and_ends_in_a_case_log(
     with qtbot.waitSignal(wizard.call_saved) as saved:
         form.save_button.click()
     log_id, incident_id = saved.args
-    logs = service.case_logs()
+    logs = service.case_logs.search()
     assert [log.id for log in logs] == [log_id]
     assert logs[0].incident_id == incident_id
     assert {"POLISANMALD", "OROSANMALAN_BARN"} <= logs[0].outcomes
     assert [a.step for a in logs[0].answers][:3] == ["N0", "N1", "N2"]
-    incident = service.get_incident(incident_id)
+    incident = service.incidents.get(incident_id)
     assert incident.age_band == "UNDER_18" and incident.concerns_individual
-    assert service.drafts(DRAFT_KIND) == []
+    assert service.drafts.all(DRAFT_KIND) == []
     assert not wizard.isVisible()
 
     # The incident shows its case log, which opens read-only.
@@ -212,7 +212,7 @@ def test_back_keeps_the_notes_of_later_steps(qtbot: QtBot, service: VaultService
     _walk(qtbot, wizard, [1, 2, 5])
     assert wizard.checked_answers() == ["INGEN"]
     wizard.reject()
-    assert service.drafts(DRAFT_KIND)[0].payload["step_notes"] == {
+    assert service.drafts.all(DRAFT_KIND)[0].payload["step_notes"] == {
         "N1": "n1 anteckning",
         "N2": "n2 anteckning",
     }
@@ -229,11 +229,11 @@ def test_the_case_log_alone_is_refused_with_an_identifier_in_the_notes(
     assert not wizard.save_case_log_only()
     assert "personal identifiers" in wizard.summary_message.text()
     assert wizard.save_anyway_button.isVisible()
-    assert service.case_logs() == []
-    assert service.drafts(DRAFT_KIND) != []
+    assert service.case_logs.search() == []
+    assert service.drafts.all(DRAFT_KIND) != []
     # Saved after the explicit confirmation.
     assert wizard.save_case_log_only(accept_findings=True)
-    stored = service.case_logs()
+    stored = service.case_logs.search()
     assert len(stored) == 1 and stored[0].incident_id is None
     assert "LAGESBILD_ENDAST" in stored[0].outcomes
 
@@ -280,22 +280,22 @@ def test_settings_refuses_a_routine_with_a_cycle_naming_the_step(
     assert "problem" in page.routine_message.text()
     assert "Step N1: the routine loops back" in page.routine_problems.toPlainText()
     assert page.routine_problems.isVisible()
-    assert [v.version for v in service.routine_versions()] == ["2025.1"]
-    assert service.active_routine().version == "2025.1"
+    assert [v.version for v in service.routines.versions()] == ["2025.1"]
+    assert service.routines.active().version == "2025.1"
 
     binary = tmp_path / "rutin.bin"
     binary.write_bytes(b"\xff\xfe\x00garbage")
     assert not page.load_routine_file(binary)
     assert "UTF-8" in page.routine_message.text()
     assert not page.load_routine_file(tmp_path / "saknas.toml")
-    assert [v.version for v in service.routine_versions()] == ["2025.1"]
+    assert [v.version for v in service.routines.versions()] == ["2025.1"]
 
     revised = shipped_content().replace('version = "2025.1"', 'version = "2026.1"')
     path.write_text(revised, encoding="utf-8")
     assert page.load_routine_file(path)
     assert "2026.1 is now in use" in page.routine_message.text()
     assert "2026.1" in page.routine_label.text()
-    assert service.active_routine().version == "2026.1"
+    assert service.routines.active().version == "2026.1"
     dialog = page.choose_routine_file()
     assert dialog.isVisible()
     dialog.reject()

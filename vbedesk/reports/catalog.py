@@ -8,6 +8,7 @@ suggested file name. No Qt and no SQL here.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -33,24 +34,55 @@ from vbedesk.statistics import Situation
 from vbedesk.taxonomy import Taxonomies
 
 
+class PlanSource(Protocol):
+    def all(self) -> list[ActionPlan]: ...
+    def followup_rows(
+        self, period: Period
+    ) -> list[tuple[PlanSection, list[tuple[Activity, FollowUp | None]]]]: ...
+
+
+class SituationSource(Protocol):
+    def for_year(self, year: int) -> Situation: ...
+    def analysis(self, year: int) -> str: ...
+
+
+class TrainingSource(Protocol):
+    def units(self) -> list[Unit]: ...
+    def courses(self) -> list[Course]: ...
+    def counts(self, *, latest_only: bool = False) -> list[TrainingCount]: ...
+
+
+class IncidentSource(Protocol):
+    def get(self, incident_id: int) -> Incident: ...
+
+
+class CaseLogSource(Protocol):
+    def get(self, case_log_id: int) -> CaseLog: ...
+
+
+class RoutineSource(Protocol):
+    def definition(self, routine_id: str, version: str) -> RoutineDefinition: ...
+
+
 class Source(Protocol):
-    """The read methods of ``storage.service.VaultService`` the outputs need."""
+    """The read side of ``storage.service.VaultService`` that the outputs need."""
 
     taxonomies: Taxonomies
 
     def settings(self) -> Settings: ...
-    def plans(self) -> list[ActionPlan]: ...
-    def followup_rows(
-        self, period: Period
-    ) -> list[tuple[PlanSection, list[tuple[Activity, FollowUp | None]]]]: ...
-    def situation(self, year: int) -> Situation: ...
-    def analysis(self, year: int) -> str: ...
-    def units(self) -> list[Unit]: ...
-    def courses(self) -> list[Course]: ...
-    def training_counts(self, *, latest_only: bool = False) -> list[TrainingCount]: ...
-    def get_incident(self, incident_id: int) -> Incident: ...
-    def case_log(self, case_log_id: int) -> CaseLog: ...
-    def routine_definition(self, routine_id: str, version: str) -> RoutineDefinition: ...
+    def snapshot(self) -> AbstractContextManager[object]: ...
+    @property
+    def plans(self) -> PlanSource: ...
+    @property
+    def situation(self) -> SituationSource: ...
+    @property
+    def training(self) -> TrainingSource: ...
+    @property
+    def incidents(self) -> IncidentSource: ...
+    @property
+    def case_logs(self) -> CaseLogSource: ...
+    @property
+    def routines(self) -> RoutineSource: ...
 
 
 class Kind(StrEnum):
@@ -97,18 +129,27 @@ def _need(value: T | None, what: str) -> T:
 
 def followup_data(source: Source, period: Period) -> FollowUpReportData:
     """The follow-up of ``period`` as the report and the spreadsheet take it."""
-    plan = next((p for p in source.plans() if p.year == period.year), None)
+    plan = next((p for p in source.plans.all() if p.year == period.year), None)
     if plan is None or plan.id is None:
         raise InputRefused(N_("There is no action plan for {year}."), year=period.year)
     sections = [
         SectionLines(section, [ActivityLine(act, fu) for act, fu in lines])
-        for section, lines in source.followup_rows(period)
+        for section, lines in source.plans.followup_rows(period)
     ]
     return FollowUpReportData(plan, period, sections)
 
 
 def build(source: Source, request: Request, *, created: date) -> Output:
-    """The bytes of ``request`` from ``source`` (``InputRefused`` when there is nothing)."""
+    """The bytes of ``request`` from ``source`` (``InputRefused`` when there is nothing).
+
+    Everything the output shows is read in one snapshot of the vault, so a report built
+    on the worker thread is consistent even while the window saves meanwhile.
+    """
+    with source.snapshot():
+        return _build(source, request, created=created)
+
+
+def _build(source: Source, request: Request, *, created: date) -> Output:
     settings = source.settings()
     district = settings.district
     kind = request.kind
@@ -138,8 +179,8 @@ def build(source: Source, request: Request, *, created: date) -> Output:
             from vbedesk.reports.lagesbild import build_lagesbild_report
 
             pdf = build_lagesbild_report(
-                source.situation(year),
-                source.analysis(year),
+                source.situation.for_year(year),
+                source.situation.analysis(year),
                 source.taxonomies,
                 threshold=settings.small_cell_threshold,
                 district=district,
@@ -149,7 +190,7 @@ def build(source: Source, request: Request, *, created: date) -> Output:
         from vbedesk.reports.xlsx import build_statistics_workbook
 
         book = build_statistics_workbook(
-            source.situation(year),
+            source.situation.for_year(year),
             source.taxonomies,
             threshold=settings.small_cell_threshold,
             district=district,
@@ -160,9 +201,9 @@ def build(source: Source, request: Request, *, created: date) -> Output:
         from vbedesk.reports.training import build_training_report
 
         pdf = build_training_report(
-            source.units(),
-            source.courses(),
-            source.training_counts(latest_only=True),
+            source.training.units(),
+            source.training.courses(),
+            source.training.counts(latest_only=True),
             district=district,
             created=created,
         )
@@ -171,15 +212,15 @@ def build(source: Source, request: Request, *, created: date) -> Output:
         item = _need(request.item_id, "an incident id")
         from vbedesk.reports.incident import build_incident_report
 
-        incident = source.get_incident(item)
+        incident = source.incidents.get(item)
         pdf = build_incident_report(incident, source.taxonomies, district=district, created=created)
         return Output(pdf, "pdf", _("Incident {id}").format(id=item), f"handelse-{item}.pdf")
     if kind is Kind.CASELOG:
         item = _need(request.item_id, "a case log id")
         from vbedesk.reports.caselog import build_caselog_report
 
-        log = source.case_log(item)
-        definition = source.routine_definition(log.routine_id, log.routine_version)
+        log = source.case_logs.get(item)
+        definition = source.routines.definition(log.routine_id, log.routine_version)
         pdf = build_caselog_report(log, definition, district=district, created=created)
         title = _("Case log {id}").format(id=item)
         return Output(pdf, "pdf", title, f"samtalslogg-{item}.pdf")

@@ -35,12 +35,12 @@ def create_vault(
     vault, recovery = Vault.create(folder, passphrase, kdf=kdf)
     service = VaultService(vault)
     try:
-        service.add_contacts(demo.contacts())
-        service.add_legal_references(demo.legal_references())
+        service.contacts.add_many(demo.contacts())
+        service.legal.add_many(demo.legal_references())
         for unit in demo.units():
-            service.add_unit(unit)
+            service.training.add_unit(unit)
         for course in demo.courses():
-            service.add_course(course)
+            service.training.add_course(course)
     except BaseException:
         vault.close()
         raise
@@ -53,10 +53,10 @@ def create_demo_vault(
     """A vault filled from the 2021 plan and about 80 synthetic incidents (marked as demo)."""
     service, recovery = create_vault(folder, passphrase, kdf=kdf)
     try:
-        service.add_plan(demo.plan_2021())
+        service.plans.add_from_demo(demo.plan_2021())
         for count in demo.training_counts():
-            service.add_training_count(count)
-        service.import_incidents(demo.synthetic_incidents(), source="demo")
+            service.training.add_count(count)
+        service.incidents.import_many(demo.synthetic_incidents(), source="demo")
     except BaseException:
         service.vault.close()
         raise

@@ -17,14 +17,20 @@ from urllib.parse import quote
 import sqlalchemy.exc
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool
 
-from vbedesk.errors import DamagedData, DiskFull, VbedeskError, WrongPassphrase
+from vbedesk.errors import Cancelled, DamagedData, DiskFull, VbedeskError, WrongPassphrase
 from vbedesk.i18n import N_
 from vbedesk.storage.files import DISK_FULL_ERRNOS
 
 KEY_BYTES = 32
 CACHE_KIB = 64 * 1024
+#: How long a write waits for another connection's write to end before it fails (ms).
+#: The program's own writers queue on ``Vault``'s write lock first; this is the backstop.
+BUSY_TIMEOUT_MS = 10_000
+#: Connections kept open: the GUI thread's reads, the worker's job, a backup's export.
+POOL_SIZE = 3
+POOL_OVERFLOW = 3
 REQUIRED_COMPILE_OPTIONS = ("HAS_CODEC", "ENABLE_FTS5")
 
 
@@ -108,6 +114,7 @@ def _apply_pragmas(conn: sqlcipher3.Connection, *, read_only: bool, wal: bool) -
     if _pragma_value(conn, "PRAGMA secure_delete") != 1:
         raise SQLCipherUnsuitable(reason="secure_delete not in force")
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     if not read_only and wal:
         mode = _pragma_value(conn, "PRAGMA journal_mode = WAL")
@@ -119,17 +126,26 @@ def _apply_pragmas(conn: sqlcipher3.Connection, *, read_only: bool, wal: bool) -
 
 
 def make_engine(path: Path, data_key: bytes) -> Engine:
-    """A SQLAlchemy engine over one keyed connection (``hide_parameters``: no value in logs).
+    """A SQLAlchemy engine over a small pool of keyed connections (``hide_parameters``).
 
-    The connection is verified before the engine exists, so a wrong key fails here.
+    Under WAL each connection reads its own snapshot, so a read on the GUI thread never
+    waits for a backup or a report on the worker thread (docs/architecture.md, "Threads").
+    The first connection is verified before the engine exists, so a wrong key fails here;
+    the others are made the same way when a thread first needs one.
     """
-    first = connect(path, data_key)
+    first: list[sqlcipher3.Connection] = [connect(path, data_key)]
+
+    def creator() -> sqlcipher3.Connection:
+        return first.pop() if first else connect(path, data_key)
 
     engine = create_engine(
         "sqlite://",
         module=sqlcipher3,
-        creator=lambda: first,
-        poolclass=StaticPool,
+        creator=creator,
+        poolclass=QueuePool,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
+        pool_reset_on_return="rollback",
         hide_parameters=True,
     )
 
@@ -156,6 +172,16 @@ def is_damage(exc: BaseException) -> bool:
     """Whether a driver error means damaged data (as opposed to a lock or a constraint)."""
     text = str(getattr(exc, "orig", exc)).lower()
     return any(marker in text for marker in DAMAGE_MARKERS)
+
+
+#: SQLITE_INTERRUPT: a statement stopped by ``Connection.interrupt`` (the vault locking).
+SQLITE_INTERRUPT = 9
+
+
+def is_interrupted(exc: BaseException) -> bool:
+    """Whether a driver error is a statement interrupted from another thread."""
+    orig = getattr(exc, "orig", exc)
+    return getattr(orig, "sqlite_errorcode", None) == SQLITE_INTERRUPT
 
 
 #: SQLITE_FULL: SQLite's answer when a write met ENOSPC. A write refused with any other
@@ -224,6 +250,8 @@ def damage_as_error(target: Path | None = None, size_hint: int = 0) -> Iterator[
     try:
         yield
     except (sqlcipher3.DatabaseError, sqlalchemy.exc.DatabaseError) as exc:
+        if is_interrupted(exc):
+            raise Cancelled() from None
         if is_disk_full(exc, target, size_hint):
             raise DiskFull() from None
         if is_damage(exc):

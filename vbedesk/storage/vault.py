@@ -12,7 +12,7 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +27,7 @@ from vbedesk.errors import (
     InputRefused,
     VaultExists,
     VaultInUse,
+    VaultLocked,
     VaultNotFound,
     VbedeskError,
     WrongPassphrase,
@@ -46,7 +47,7 @@ from vbedesk.storage.keys import (
 from vbedesk.storage.secrets import KeyringStore
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine, TextClause
+    from sqlalchemy import Connection, Engine, TextClause
 
 # SQLAlchemy and the engine load when a vault is opened or created, not on import: the
 # unlock dialog imports this module and shows before them (docs/performance.md).
@@ -158,6 +159,14 @@ class RollbackSuspected:
     expected: int
     detected_at: str
 
+    @classmethod
+    def parse(cls, value: object) -> RollbackSuspected | None:
+        """The finding as the ``meta`` table keeps it (``found|expected|when``), or None."""
+        if value is None:
+            return None
+        found, expected, detected_at = str(value).split("|", 2)
+        return cls(int(found), int(expected), detected_at)
+
 
 def _prev_key_path(folder: Path) -> Path:
     return folder / (KEY_NAME + ".prev")
@@ -203,13 +212,14 @@ class Vault:
         #: The keyring that keeps a copy of the generation while the key is remembered
         #: there (None: no copy kept; see ``_follow_generation``).
         self._store: KeyringStore | None = None
-        #: Serialises database work across threads: the engine has one connection, and a
-        #: unit of work on one thread must not see, or roll back, another thread's.
-        self.db_lock = threading.RLock()
-        # The one DBAPI connection under the engine's static pool, for ``fetch``.
-        fairy = engine.raw_connection()
-        self._driver: Any = fairy.driver_connection
-        fairy.close()
+        #: One writer at a time: the program's writes queue here rather than on SQLite's
+        #: busy handler. Reads take no lock: each reads its own snapshot under WAL.
+        self.write_lock = threading.Lock()
+        #: Guards the open/closing state and the driver connections in use.
+        self._state = threading.Lock()
+        self._closing = False
+        self._closed = False
+        self._in_use: dict[int, Any] = {}
 
     # -- paths ---------------------------------------------------------------------------
     @staticmethod
@@ -409,15 +419,57 @@ class Vault:
         return target
 
     def close(self) -> None:
-        """Lock: dispose the engine, drop the key from this object, release the lock."""
-        with self.db_lock:  # a running query finishes before its connection goes
-            if self.engine is not None:
-                self._advance_generation()
-                self._driver = None
-                self.engine.dispose()
-                self.engine = None
+        """Lock: refuse new work, stop running statements, close once the last one ends.
+
+        Never waits: a statement running on another thread is interrupted (it fails with
+        ``Cancelled``), and the thread whose connection goes back last disposes the engine,
+        drops the key from this object and releases the OS lock. With nothing running (the
+        command line, tests), all of it happens here and now.
+        """
+        with self._state:
+            self._closing = True
+            running = list(self._in_use.values())
+        for driver in running:
+            driver.interrupt()
+        self._close_when_idle()
+
+    def _close_when_idle(self) -> None:
+        with self._state:
+            if self._in_use or self._closed or self.engine is None:
+                return
+            self._closed = True  # only this thread goes on: the generation's write may run
+        try:
+            self._advance_generation()
+        finally:
+            engine, self.engine = self.engine, None
+            engine.dispose()
             self._data_key = None
-        self._lock.release()
+            self._lock.release()
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A pooled connection for one unit of work; refused once the vault is locking.
+
+        While it is out, ``close`` can interrupt its statement; the vault closes after the
+        last one is back.
+        """
+        with self._state:
+            if self._closing or self.engine is None:
+                raise VaultLocked()
+            engine = self.engine
+            conn = engine.connect()
+            driver = conn.connection.driver_connection
+            self._in_use[id(conn)] = driver
+        try:
+            yield conn
+        finally:
+            try:
+                conn.close()
+            finally:
+                with self._state:
+                    self._in_use.pop(id(conn), None)
+                if self._closing:
+                    self._close_when_idle()
 
     def __enter__(self) -> Vault:
         return self
@@ -427,17 +479,18 @@ class Vault:
 
     @property
     def is_open(self) -> bool:
-        return self.engine is not None
+        """False from the moment ``close`` is called, even while a statement finishes."""
+        return self.engine is not None and not self._closing
 
     def require_engine(self) -> Engine:
-        if self.engine is None:
-            raise InputRefused(N_("The vault is locked."))
+        if self.engine is None or self._closing:
+            raise VaultLocked()
         return self.engine
 
     @property
     def data_key(self) -> bytes:
         if self._data_key is None:
-            raise InputRefused(N_("The vault is locked."))
+            raise VaultLocked()
         return self._data_key
 
     # -- keys ----------------------------------------------------------------------------
@@ -501,24 +554,21 @@ class Vault:
     # -- generation: rollback detection ------------------------------------------------
     def generation(self) -> int:
         """The database's generation: +1 at every open and every close."""
-        with self.db_lock, self.require_engine().connect() as conn:
+        with self.require_engine().connect() as conn:
             value = conn.execute(text("SELECT value FROM meta WHERE key = 'generation'")).scalar()
         return int(value or 0)
 
     def rollback_suspected(self) -> RollbackSuspected | None:
         """Set when this database was found older than the last session (see the class)."""
-        with self.db_lock, self.require_engine().connect() as conn:
+        with self.require_engine().connect() as conn:
             value = conn.execute(
                 text("SELECT value FROM meta WHERE key = :k"), {"k": ROLLBACK_KEY}
             ).scalar()
-        if value is None:
-            return None
-        found, expected, detected_at = str(value).split("|", 2)
-        return RollbackSuspected(int(found), int(expected), detected_at)
+        return RollbackSuspected.parse(value)
 
     def accept_old_copy(self) -> None:
         """The coordinator knows this copy is older and keeps working with it."""
-        with self.db_lock, damage_as_error(), self.require_engine().begin() as conn:
+        with damage_as_error(), self.require_engine().begin() as conn:
             conn.execute(text("DELETE FROM meta WHERE key = :k"), {"k": ROLLBACK_KEY})
 
     def _current_keyfile(self) -> KeyFile | None:
@@ -558,7 +608,7 @@ class Vault:
         if recorded and now - 1 < max(recorded):
             log.warning("the database is older than its recorded generation")
             stamp = now_utc().isoformat(timespec="seconds")
-            with self.db_lock, damage_as_error(), self.require_engine().begin() as conn:
+            with damage_as_error(), self.require_engine().begin() as conn:
                 conn.execute(
                     text("INSERT OR REPLACE INTO meta(key, value) VALUES (:k, :v)"),
                     {"k": ROLLBACK_KEY, "v": f"{now - 1}|{max(recorded)}|{stamp}"},
@@ -622,27 +672,8 @@ class Vault:
             self._seal(self._keyfile, int(value or 0))
         self._seal_keyring(int(value or 0))
 
-    def fetch(self, sql: str, args: Sequence[Any]) -> list[Any]:
-        """The rows of one read statement, straight from the driver's connection.
-
-        For the hot list paths (a page of the incident table): no pool checkout, no
-        session, no transaction of its own (the connection is in autocommit mode, so a
-        single statement reads one consistent snapshot). Damage raises ``DamagedData``.
-        """
-        with self.db_lock:
-            driver = self._driver
-            if driver is None:
-                raise InputRefused(N_("The vault is locked."))
-            with damage_as_error():
-                rows: list[Any] = driver.execute(sql, args).fetchall()
-                return rows
-
     @contextmanager
-    def raw_connection(self) -> Iterator[object]:
-        """The DBAPI connection under the engine, for pragmas SQLAlchemy cannot express."""
-        with self.db_lock:
-            raw = self.require_engine().raw_connection()
-            try:
-                yield raw.driver_connection
-            finally:
-                raw.close()
+    def raw_connection(self) -> Iterator[Any]:
+        """The DBAPI connection of a pooled connection, for pragmas SQLAlchemy cannot express."""
+        with self.connection() as conn:
+            yield conn.connection.driver_connection

@@ -356,7 +356,7 @@ class AppController(QObject):
             self.finished.emit()
             return
         run_task(
-            lambda: service.create_automatic_backup(passphrase),
+            lambda: service.backups.create_automatic(passphrase),
             lambda _path: self._finish_close(),
             self._auto_backup_failed,
             None,
@@ -371,7 +371,7 @@ class AppController(QObject):
         service = self.service
         if service is not None and service.vault.is_open:
             try:
-                service.record_skipped_backup()
+                service.backups.record_skipped()
             except Exception as exc:
                 log.warning("could not record the skipped backup (%s)", type(exc).__name__)
         self._finish_close()

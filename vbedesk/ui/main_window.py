@@ -315,7 +315,7 @@ class MainWindow(QMainWindow):
         if not self.service.vault.is_open:
             return  # locked: the window is on its way out
         try:
-            status = self.service.backup_status()
+            status = self.service.backups.status()
         except Exception as exc:  # the status bar must never take the window down
             log.warning("backup status unavailable (%s)", type(exc).__name__)
             return

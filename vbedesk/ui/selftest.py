@@ -101,11 +101,11 @@ def step_incident(state: _State) -> str:
         incident_types=frozenset({"KLISTERMARKEN"}),
         environment="HOGER",
     )
-    saved = _service(state).add_incident(written).incident
+    saved = _service(state).incidents.add(written).incident
     state.incident_id = saved.id
     state.service.vault.close()
     state.service = VaultService(Vault.open(state.folder / "vault", passphrase=SELFTEST_PASSPHRASE))
-    read = state.service.get_incident(saved.id)
+    read = state.service.incidents.get(saved.id)
     if (read.received_on, read.incident_types, read.environment) != (
         written.received_on,
         written.incident_types,
@@ -139,7 +139,7 @@ def step_backup(state: _State) -> str:
     from vbedesk.storage.backup import verify_backup
 
     path = state.folder / "selftest.vbdk"
-    _service(state).create_backup(path, SELFTEST_PASSPHRASE, _test_kdf=True)
+    _service(state).backups.create(path, SELFTEST_PASSPHRASE, _test_kdf=True)
     manifest = verify_backup(path, SELFTEST_PASSPHRASE, allow_test_params=True)
     if manifest.counts.get("incident") != 1:
         raise VbedeskError(N_("The backup does not hold the incident."))

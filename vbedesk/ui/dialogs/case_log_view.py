@@ -162,14 +162,14 @@ class CaseLogDialog(QDialog):
         self, service: VaultService, case_log_id: int, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.log: CaseLog = service.case_log(case_log_id)
+        self.log: CaseLog = service.case_logs.get(case_log_id)
         self.setWindowTitle(_("Case log {id}").format(id=case_log_id))
         self.setAccessibleName(self.windowTitle())
         definition: RoutineDefinition | None
         self.routine_note = QLabel()
         self.routine_note.setWordWrap(True)
         try:
-            definition = service.routine_definition(self.log.routine_id, self.log.routine_version)
+            definition = service.routines.definition(self.log.routine_id, self.log.routine_version)
         except Exception as exc:  # an old version that is not kept: show the codes
             definition = None
             self.routine_note.setText(error_text(exc))

@@ -478,7 +478,7 @@ class FirstRunDialog(QDialog):
             )
             # Every printout is in the disclosure register, as in Rapporter.
             where = printer.outputFileName() or printer.printerName() or _("printer")
-            self.service.record_disclosure("print", _("Recovery sheet"), where)
+            self.service.disclosures.record("print", _("Recovery sheet"), where)
         except Exception as exc:  # the printer refused: a message, never a traceback
             show_error(self.group_error, error_text(exc))
             return
@@ -508,7 +508,7 @@ class FirstRunDialog(QDialog):
 
         def work() -> Path:
             data = build_recovery_sheet(key, service.vault.vault_id, created=date.today())
-            service.write_disclosure(path, data, "pdf", title)
+            service.disclosures.write(path, data, "pdf", title)
             return path
 
         self._set_busy(True)

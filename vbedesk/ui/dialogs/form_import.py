@@ -78,7 +78,9 @@ def check_files(service: VaultService, paths: Sequence[Path]) -> list[ImportItem
         if data is None:
             result = Rejected(path.name, "unreadable")
         else:
-            result = service.import_form(data, path.name, reader=read_filled_form, dry_run=True)
+            result = service.forms.import_form(
+                data, path.name, reader=read_filled_form, dry_run=True
+            )
         items.append(ImportItem(path.name, data, result, chosen=isinstance(result, Ready)))
     return items
 
@@ -88,7 +90,7 @@ def import_chosen(service: VaultService, items: Sequence[ImportItem]) -> list[Im
     done = []
     for item in items:
         if item.chosen and item.data is not None:
-            result = service.import_form(
+            result = service.forms.import_form(
                 item.data,
                 item.filename,
                 reader=read_filled_form,

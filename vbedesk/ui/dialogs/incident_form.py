@@ -582,7 +582,7 @@ class IncidentFormDialog(QDialog):
             self._dirty = False
             return
         try:
-            self.service.save_draft(DRAFT_KIND, self.draft_ref(), self.values())
+            self.service.drafts.save(DRAFT_KIND, self.draft_ref(), self.values())
         except InputRefused as exc:
             self.show_message(self.refused_text(exc))
             return
@@ -593,7 +593,7 @@ class IncidentFormDialog(QDialog):
         self._draft_timer.stop()
         self._dirty = False
         if self._keeps_drafts:
-            self.service.discard_draft(DRAFT_KIND, self.draft_ref())
+            self.service.drafts.discard(DRAFT_KIND, self.draft_ref())
         else:
             self.draft_dropped.emit()
         self.reject()
@@ -640,9 +640,9 @@ class IncidentFormDialog(QDialog):
             if incident.id is None and self.case_log is not None:
                 return self._save_with_case_log(incident, accept_findings)
             if incident.id is None:
-                result = self.service.add_incident(incident, accept_findings=accept_findings)
+                result = self.service.incidents.add(incident, accept_findings=accept_findings)
             else:
-                result = self.service.update_incident(incident, accept_findings=accept_findings)
+                result = self.service.incidents.update(incident, accept_findings=accept_findings)
         except IdentifiersFound as exc:
             self._show_findings(incident, exc)
             return False
@@ -658,7 +658,7 @@ class IncidentFormDialog(QDialog):
         assert stored.id is not None
         self._draft_timer.stop()
         self._dirty = False
-        self.service.discard_draft(DRAFT_KIND, self.draft_ref())
+        self.service.drafts.discard(DRAFT_KIND, self.draft_ref())
         self.incident = stored
         self.saved.emit(stored.id)
         self.accept()
@@ -668,7 +668,7 @@ class IncidentFormDialog(QDialog):
         """Store the call's case log and its new incident in one transaction."""
         assert self.case_log is not None
         try:
-            log = self.service.save_case_log(
+            log = self.service.case_logs.save(
                 self.case_log, incident, accept_findings=accept_findings
             )
         except IdentifiersFound as exc:
@@ -681,7 +681,7 @@ class IncidentFormDialog(QDialog):
         self._draft_timer.stop()
         self._dirty = False
         self.case_log = None
-        self.incident = self.service.get_incident(log.incident_id)
+        self.incident = self.service.incidents.get(log.incident_id)
         self.case_log_saved.emit(log)
         self.saved.emit(log.incident_id)
         self.accept()
@@ -691,7 +691,7 @@ class IncidentFormDialog(QDialog):
         """The case logs of a stored incident (opened read-only), or None when it has none."""
         if self.incident is None or self.incident.id is None:
             return None
-        logs = self.service.case_logs_for_incident(self.incident.id)
+        logs = self.service.case_logs.for_incident(self.incident.id)
         if not logs:
             return None
         from vbedesk.ui.dialogs.case_log_view import local
@@ -718,7 +718,7 @@ class IncidentFormDialog(QDialog):
         open_case_log(self.service, int(item.data(Qt.ItemDataRole.UserRole)), self)
 
     def _show_findings(self, incident: Incident, exc: IdentifiersFound) -> None:
-        found = self.service.scan_incident(incident)
+        found = self.service.incidents.scan(incident)
         self.description.edit.set_findings([f for name, f in found if name == "description"])
         lines = [self.refused_text(exc)]
         for name, finding in found:

@@ -80,7 +80,7 @@ def utc_now() -> datetime:
 
 def call_draft(service: VaultService) -> Draft | None:
     """The half-done call kept as a draft, if there is one."""
-    drafts = service.drafts(DRAFT_KIND)
+    drafts = service.drafts.all(DRAFT_KIND)
     return drafts[-1] if drafts else None
 
 
@@ -159,7 +159,7 @@ class CallWizardDialog(QDialog):
         self._rendering = False
         self.saved_log: CaseLog | None = None
         if draft is not None:
-            definition = service.routine_definition(
+            definition = service.routines.definition(
                 str(draft.get("routine_id", ""))[:64], str(draft.get("routine_version", ""))[:40]
             )
             self.session = RoutineSession.from_dict(draft, definition)
@@ -170,11 +170,11 @@ class CallWizardDialog(QDialog):
             if isinstance(raw_form, dict) and self.session.finished:
                 self.form_values = dict(raw_form)
         else:
-            definition = service.active_routine()
+            definition = service.routines.active()
             self.session = RoutineSession.start(definition, clock())
         self.definition: RoutineDefinition = definition
-        self.contacts = {c.code: c for c in service.contacts()}
-        self.references = {r.code: r for r in service.legal_references()}
+        self.contacts = {c.code: c for c in service.contacts.all()}
+        self.references = {r.code: r for r in service.legal.all()}
         lang = language()
 
         self.setWindowTitle(_("Call – {title}").format(title=definition.title.get(lang)))
@@ -410,7 +410,7 @@ class CallWizardDialog(QDialog):
         if self.saved_log is not None or not self.service.vault.is_open:
             return
         try:
-            self.service.save_draft(DRAFT_KIND, DRAFT_REF, self.payload())
+            self.service.drafts.save(DRAFT_KIND, DRAFT_REF, self.payload())
         except InputRefused as exc:
             self.show_message(error_text(exc))
 
@@ -703,7 +703,7 @@ class CallWizardDialog(QDialog):
     def save_case_log_only(self, *, accept_findings: bool = False) -> bool:
         """Store the case log without an incident (e.g. a call that only gave advice)."""
         try:
-            stored = self.service.save_case_log(self.case_log(), accept_findings=accept_findings)
+            stored = self.service.case_logs.save(self.case_log(), accept_findings=accept_findings)
         except IdentifiersFound as exc:
             self.show_message(error_text(exc))
             self.save_anyway_button.setVisible(True)
@@ -733,7 +733,7 @@ class CallWizardDialog(QDialog):
     def _stored(self, log: CaseLog) -> None:
         self.saved_log = log
         self._tick.stop()
-        self.service.discard_draft(DRAFT_KIND, DRAFT_REF)
+        self.service.drafts.discard(DRAFT_KIND, DRAFT_REF)
         assert log.id is not None
         self.call_saved.emit(log.id, log.incident_id or 0)
         self.accept()
@@ -768,7 +768,7 @@ def start_call(
     service: VaultService, parent: QWidget | None, *, clock: Clock = utc_now
 ) -> CallWizardDialog | None:
     """A new call (forgets a half-done one: callers ask first)."""
-    service.discard_draft(DRAFT_KIND, DRAFT_REF)
+    service.drafts.discard(DRAFT_KIND, DRAFT_REF)
     try:
         wizard = CallWizardDialog(service, parent, clock=clock)
     except InputRefused as exc:

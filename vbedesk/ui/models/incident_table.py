@@ -94,7 +94,7 @@ class IncidentTableModel(QAbstractTableModel):
         """Forget the fetched rows and count again (after a save, or when a page is shown)."""
         self.beginResetModel()
         self._rows = []
-        self._total = self.service.count_incidents(self._filter)
+        self._total = self.service.incidents.count(self._filter)
         self.endResetModel()
         self.total_changed.emit(self._total)
 
@@ -114,7 +114,7 @@ class IncidentTableModel(QAbstractTableModel):
         if not self.canFetchMore(parent):
             return
         sort = self.SORT_KEYS[self._sort_column]
-        page = self.service.list_incident_rows(
+        page = self.service.incidents.list_rows(
             self._filter,
             sort=sort,
             descending=self._descending,

@@ -98,10 +98,10 @@ def latest_followup(followups: Sequence[FollowUp]) -> FollowUp | None:
 def load_plan_lines(service: VaultService, plan_id: int, period: Period) -> tuple[PlanLine, ...]:
     """Each section heading followed by its activities with their latest status in ``period``."""
     lines: list[PlanLine] = []
-    for section in service.sections(plan_id):
+    for section in service.plans.sections(plan_id):
         lines.append(PlanLine(section))
-        for activity in service.activities(section.id or 0):
-            latest = latest_followup(service.followups(activity.id or 0, period))
+        for activity in service.plans.activities(section.id or 0):
+            latest = latest_followup(service.plans.followups(activity.id or 0, period))
             lines.append(PlanLine(section, activity, latest.status if latest else None))
     return tuple(lines)
 

@@ -68,7 +68,7 @@ _Index = QModelIndex | QPersistentModelIndex
 
 def backup_folder(service: VaultService) -> Path:
     """The backup folder from the settings, or the default beside the vault."""
-    return service.backup_folder()
+    return service.backups.folder()
 
 
 def _size_text(size: int) -> str:
@@ -320,7 +320,7 @@ class BackupsPage(Page):
         self.model.set_files(files)
         if files:
             self.table.selectRow(0)
-        status = self.service.backup_status()
+        status = self.service.backups.status()
         text, _old = backup_age_text(status.last, datetime.now(UTC))
         self.last_label.setText(text)
         surplus = surplus_generations(list_backups(folder), settings.backup_generations)
@@ -452,7 +452,7 @@ class BackupsPage(Page):
         self._busy = True
         self._update_buttons()
         run_task(
-            lambda: service.create_backup(out, passphrase),
+            lambda: service.backups.create(out, passphrase),
             lambda manifest: self._written(out, manifest, passphrase if remember else ""),
             self._write_failed,
             self,
@@ -693,7 +693,7 @@ class BackupsPage(Page):
                 continue
             deleted += 1
         if deleted:
-            self.service.record_deleted_backups(deleted)
+            self.service.backups.record_deleted(deleted)
         self.refresh()
         self._show_result(
             ngettext("{n} old backup deleted.", "{n} old backups deleted.", deleted).format(

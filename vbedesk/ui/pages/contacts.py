@@ -158,8 +158,8 @@ class ContactsPage(Page):
 
     def refresh(self) -> None:
         selected = self.selected_contact()
-        self.contacts_model.set_rows(self.service.contacts())
-        self.references_model.set_rows(self.service.legal_references())
+        self.contacts_model.set_rows(self.service.contacts.all())
+        self.references_model.set_rows(self.service.legal.all())
         if selected is not None:
             self.select_contact(selected.code)
         self._selection_changed()
@@ -198,7 +198,7 @@ class ContactsPage(Page):
 
     def verify(self, code: str, phone: str, on: date | None = None) -> bool:
         try:
-            self.service.verify_contact(code, phone, on or date.today())
+            self.service.contacts.verify(code, phone, on or date.today())
         except InputRefused as exc:
             show_error(self.error, refused_text(exc))
             return False

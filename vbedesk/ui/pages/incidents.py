@@ -264,7 +264,7 @@ class IncidentsPage(Page):
 
     def _fill_years(self) -> None:
         """This year back to the year of the oldest incident (an indexed read of one row)."""
-        oldest = self.service.list_incidents(sort="received_on", descending=False, limit=1)
+        oldest = self.service.incidents.list_full(sort="received_on", descending=False, limit=1)
         this_year = date.today().year
         first = min(oldest[0].received_on.year, this_year) if oldest else this_year
         wanted = list(range(this_year, first - 1, -1))
@@ -348,7 +348,7 @@ class IncidentsPage(Page):
         incident = None
         if incident_id is not None:
             try:
-                incident = self.service.get_incident(incident_id)
+                incident = self.service.incidents.get(incident_id)
             except InputRefused as exc:
                 self._message(_(exc.message).format(**exc.params))
                 return None
@@ -441,7 +441,7 @@ class IncidentsPage(Page):
     # -- drafts --------------------------------------------------------------------------------
     def offer_draft(self) -> QMessageBox | None:
         """Ask whether to resume the newest incident form left unsaved (if any)."""
-        drafts = self.service.drafts(DRAFT_KIND)
+        drafts = self.service.drafts.all(DRAFT_KIND)
         if not drafts:
             return None
         self._draft = drafts[-1]
@@ -480,7 +480,7 @@ class IncidentsPage(Page):
         if clicked is self.resume_button:
             self.resume_draft(draft)
         elif clicked is self.discard_button:
-            self.service.discard_draft(draft.kind, draft.ref)
+            self.service.drafts.discard(draft.kind, draft.ref)
 
     def resume_draft(self, draft: Draft) -> IncidentFormDialog | None:
         incident_id = None if draft.ref == NEW_REF else int(draft.ref)

@@ -222,10 +222,10 @@ class OverviewPage(Page):
         self.district_label.setText(_("District: {name}").format(name=settings.district))
         self._year_caption.setText(_("Incidents {year}:").format(year=today.year))
         self.year_count_label.setText(
-            str(self.service.count_incidents(IncidentFilter(year=today.year)))
+            str(self.service.incidents.count(IncidentFilter(year=today.year)))
         )
         open_count = sum(
-            self.service.count_incidents(IncidentFilter(status=status)) for status in OPEN_STATUSES
+            self.service.incidents.count(IncidentFilter(status=status)) for status in OPEN_STATUSES
         )
         self.open_count_label.setText(str(open_count))
         years = sorted(info.incidents_by_year.items(), reverse=True)
@@ -243,13 +243,13 @@ class OverviewPage(Page):
         )
         self.created_label.setText(info.created_at.date().isoformat())
         self.generation_label.setText(str(info.generation))
-        last = self.service.backup_status().last
+        last = self.service.backups.status().last
         self.backup_label.setText(
             _("never")
             if last is None
             else last.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
         )
-        due = self.service.count_retention_due(today)
+        due = self.service.retention.count_due(today)
         self.retention_label.setText(
             ngettext(
                 "{n} incident past its retention date",

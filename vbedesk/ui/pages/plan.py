@@ -271,7 +271,7 @@ class PlanPage(Page):
 
     def refresh(self) -> None:
         current = self.current_plan()
-        self._plans = self.service.plans()
+        self._plans = self.service.plans.all()
         self.plan_combo.blockSignals(True)
         self.plan_combo.clear()
         for plan in self._plans:
@@ -379,7 +379,7 @@ class PlanPage(Page):
             self.history_model.set_rows(())
             return
         self.activity_label.setText(activity.text)
-        self.history_model.set_rows(self.service.followups(activity.id or 0, self.period()))
+        self.history_model.set_rows(self.service.plans.followups(activity.id or 0, self.period()))
 
     # -- follow-up -----------------------------------------------------------------------------
     def save_followup(self) -> bool:
@@ -401,7 +401,7 @@ class PlanPage(Page):
             noted_on=pydate(self.date_edit.date()),
         )
         try:
-            self.service.add_followup(followup)
+            self.service.plans.add_followup(followup)
         except InputRefused as exc:
             show_error(self.form_error, refused_text(exc))
             return False
@@ -450,7 +450,7 @@ class PlanPage(Page):
 
     def copy_to_year(self, plan: ActionPlan, year: int) -> bool:
         try:
-            copy = self.service.copy_plan_to_year(plan.id or 0, year)
+            copy = self.service.plans.copy_to_year(plan.id or 0, year)
         except InputRefused as exc:
             show_error(self.copy_error, refused_text(exc))
             return False

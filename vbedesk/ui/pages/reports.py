@@ -292,23 +292,23 @@ class ReportsPage(Page):
 
     def _choose_default_years(self) -> None:
         """The newest plan's year for the follow-up; the newest year with incidents."""
-        plans = self.service.plans()
+        plans = self.service.plans.all()
         if plans:
             self.period_year_spin.setValue(max(p.year for p in plans))
-        newest = self.service.list_incidents(sort="received_on", descending=True, limit=1)
+        newest = self.service.incidents.list_full(sort="received_on", descending=True, limit=1)
         if newest:
             self.year_spin.setValue(newest[0].received_on.year)
 
     # -- the Page contract ---------------------------------------------------------------
     def refresh(self) -> None:
-        self.register_model.set_rows(list(reversed(self.service.disclosures())))
+        self.register_model.set_rows(list(reversed(self.service.disclosures.all())))
         if self._analysis_year is None:
             self._load_analysis(self.year_spin.value())
 
     def save_draft(self) -> None:
         """An unsaved analysis becomes an encrypted draft, offered again for its year."""
         if self._analysis_year is not None and self.analysis_dirty():
-            self.service.save_draft(
+            self.service.drafts.save(
                 ANALYSIS_DRAFT, str(self._analysis_year), {"text": self.analysis.text()}
             )
 
@@ -374,8 +374,10 @@ class ReportsPage(Page):
         if self._analysis_year is not None and self.analysis_dirty():
             self.save_draft()  # keep what was typed for the other year
         self._analysis_year = year
-        self._analysis_saved = self.service.analysis(year)
-        draft = next((d for d in self.service.drafts(ANALYSIS_DRAFT) if d.ref == str(year)), None)
+        self._analysis_saved = self.service.situation.analysis(year)
+        draft = next(
+            (d for d in self.service.drafts.all(ANALYSIS_DRAFT) if d.ref == str(year)), None
+        )
         text = self._analysis_saved
         if draft is not None and isinstance(draft.payload.get("text"), str):
             text = draft.payload["text"]
@@ -405,7 +407,7 @@ class ReportsPage(Page):
         year = self._analysis_year if self._analysis_year is not None else self.year_spin.value()
         text = self.analysis.text()
         try:
-            self.service.set_analysis(year, text, accept_findings=accept_findings)
+            self.service.situation.set_analysis(year, text, accept_findings=accept_findings)
         except IdentifiersFound:
             self.analysis.edit.rescan()
             self.analysis_status.setText(
@@ -417,7 +419,7 @@ class ReportsPage(Page):
             self.analysis_status.setText(error_text(exc))
             return False
         self._analysis_saved = text
-        self.service.discard_draft(ANALYSIS_DRAFT, str(year))
+        self.service.drafts.discard(ANALYSIS_DRAFT, str(year))
         self.analysis_status.setText(_("Saved."))
         self._choice_changed()
         return True
@@ -561,7 +563,7 @@ class ReportsPage(Page):
         service = self.service
         self.status.setText(_("Saving…"))
         self.task = run_task(
-            lambda: service.write_disclosure(
+            lambda: service.disclosures.write(
                 path,
                 output.data,
                 output.file_kind,
@@ -580,7 +582,7 @@ class ReportsPage(Page):
         self.status.setText(
             _("Saved as {path}. It is recorded in the disclosure register.").format(path=path)
         )
-        self.register_model.set_rows(list(reversed(self.service.disclosures())))
+        self.register_model.set_rows(list(reversed(self.service.disclosures.all())))
         self.disclosed.emit(entry_id)
 
     def export(self) -> DisclosureNoticeDialog | None:
@@ -613,7 +615,7 @@ class ReportsPage(Page):
 
         def work() -> int:
             output = build(service, request, created=date.today())
-            entry = service.write_disclosure(
+            entry = service.disclosures.write(
                 path,
                 output.data,
                 output.file_kind,
@@ -672,7 +674,7 @@ class ReportsPage(Page):
             try:
                 paint_pages(pages, printer)
                 where = printer.outputFileName() or printer.printerName() or _("printer")
-                entry = self.service.record_disclosure(
+                entry = self.service.disclosures.record(
                     "print", output.title, where, recipient=recipient, purpose=purpose
                 )
             except Exception as exc:  # the printer refused: a message, never a traceback
@@ -683,7 +685,7 @@ class ReportsPage(Page):
                     printer=where
                 )
             )
-            self.register_model.set_rows(list(reversed(self.service.disclosures())))
+            self.register_model.set_rows(list(reversed(self.service.disclosures.all())))
             assert entry.id is not None
             self.disclosed.emit(entry.id)
 

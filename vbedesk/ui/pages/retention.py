@@ -73,7 +73,7 @@ class RetentionModel(QAbstractTableModel):
         if today is not None:
             self._today = today
         self._rows = []
-        self._total = self.service.count_retention_due(self._today)
+        self._total = self.service.retention.count_due(self._today)
         self.endResetModel()
 
     def clear(self) -> None:
@@ -103,7 +103,7 @@ class RetentionModel(QAbstractTableModel):
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
         if not self.canFetchMore(parent):
             return
-        page = self.service.retention_due(self._today, offset=len(self._rows), limit=self.PAGE_SIZE)
+        page = self.service.retention.due(self._today, offset=len(self._rows), limit=self.PAGE_SIZE)
         if not page:  # deleted elsewhere meanwhile: stop asking
             self._total = len(self._rows)
             return
@@ -384,7 +384,7 @@ class RetentionPage(Page):
         if ids is None:
             today = self._today()
             run_task(
-                lambda: service.export_retention_due(today, path, fmt, purpose=purpose),
+                lambda: service.retention.export_due(today, path, fmt, purpose=purpose),
                 lambda result: self._exported(path, None, result[1]),
                 self._failed,
                 self,
@@ -393,7 +393,7 @@ class RetentionPage(Page):
             return
         chosen = list(ids)
         run_task(
-            lambda: service.export_incidents(chosen, path, fmt, purpose=purpose),
+            lambda: service.incidents.export(chosen, path, fmt, purpose=purpose),
             lambda _entry: self._exported(path, chosen, len(chosen)),
             self._failed,
             self,
@@ -481,7 +481,7 @@ class RetentionPage(Page):
             return
         service = self.service
         chosen = list(ids)
-        self._start_delete(lambda: service.delete_incidents(chosen, "gallring"))
+        self._start_delete(lambda: service.incidents.delete_many(chosen, "gallring"))
 
     def delete_all_due(self) -> None:
         """Delete every due incident (after the confirmation) in SQL, on the worker thread."""
@@ -489,7 +489,7 @@ class RetentionPage(Page):
             return
         service = self.service
         today = self._today()
-        self._start_delete(lambda: service.delete_retention_due(today, "gallring"))
+        self._start_delete(lambda: service.retention.delete_due(today, "gallring"))
 
     def _start_delete(self, job: Callable[[], int]) -> None:
         self._busy = True

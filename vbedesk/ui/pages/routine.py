@@ -202,19 +202,19 @@ class RoutinePage(Page):
     def _discard_answered(self, result: int) -> None:
         self.discard_box = None
         if result == QMessageBox.StandardButton.Yes.value:
-            self.service.discard_draft(DRAFT_KIND, DRAFT_REF)
+            self.service.drafts.discard(DRAFT_KIND, DRAFT_REF)
         self.load_draft()
 
     # -- case logs -----------------------------------------------------------------------
     def load_logs(self) -> None:
-        self._logs = self.service.case_logs(self.search_edit.text())
+        self._logs = self.service.case_logs.search(self.search_edit.text())
         definitions: dict[tuple[str, str], RoutineDefinition | None] = {}
         self.table.setRowCount(len(self._logs))
         for n, log in enumerate(self._logs):
             key = (log.routine_id, log.routine_version)
             if key not in definitions:
                 try:
-                    definitions[key] = self.service.routine_definition(*key)
+                    definitions[key] = self.service.routines.definition(*key)
                 except Exception:  # a version not kept: codes instead of labels
                     definitions[key] = None
             labels = outcome_texts(definitions[key], log.outcomes)
@@ -251,7 +251,7 @@ class RoutinePage(Page):
     # -- the routine ---------------------------------------------------------------------
     def load_routine(self) -> None:
         try:
-            definition = self.service.active_routine()
+            definition = self.service.routines.active()
         except Exception as exc:  # the page must still open
             self.routine_label.setText(error_text(exc))
             return
@@ -265,7 +265,7 @@ class RoutinePage(Page):
         self.provenance_label.setText(
             _("Source: {provenance}").format(provenance=definition.provenance)
         )
-        versions = self.service.routine_versions()
+        versions = self.service.routines.versions()
         self.versions_label.setText(
             _("Versions kept in the vault: {list}").format(
                 list=", ".join(

@@ -204,7 +204,7 @@ class SettingsPage(Page):
 
     def _show_routine(self) -> None:
         try:
-            definition = self.service.active_routine()
+            definition = self.service.routines.active()
         except Exception as exc:  # the page must still open
             self.routine_label.setText(error_text(exc))
             return
@@ -233,7 +233,7 @@ class SettingsPage(Page):
             if path.stat().st_size > 1_000_000:
                 raise InputRefused(N_("The routine file is too large."))
             content = path.read_text(encoding="utf-8")
-            definition = self.service.load_routine(content)
+            definition = self.service.routines.load(content)
         except RoutineInvalid as exc:
             self._routine_result(error_text(exc), ok=False)
             self.routine_problems.setPlainText("\n".join(p.text() for p in exc.problems))

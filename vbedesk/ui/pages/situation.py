@@ -63,7 +63,7 @@ class SituationView:
 
 def build_view(service: VaultService, year: int) -> SituationView:
     """Counts, suppression and charts for ``year`` (runs on the worker thread; no Qt)."""
-    situation = service.situation(year)
+    situation = service.situation.for_year(year)
     threshold = service.settings().small_cell_threshold
     dims = tuple(dimension_tables(situation, service.taxonomies, threshold))
     drawings = [dimension_chart(d, year, year - 1, width=CHART_WIDTH) for d in dims]

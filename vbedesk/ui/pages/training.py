@@ -169,8 +169,8 @@ class TrainingPage(Page):
         return _("Training")
 
     def refresh(self) -> None:
-        units = self.service.units()
-        courses = self.service.courses()
+        units = self.service.training.units()
+        courses = self.service.training.courses()
         unit_names = {u.code: u.name for u in units}
         course_names = {c.code: c.name for c in courses}
         for model in (self.latest_model, self.history_model):
@@ -196,7 +196,7 @@ class TrainingPage(Page):
     def _show_latest(self) -> None:
         course = self.latest_course_combo.currentData()
         latest = sorted(
-            (t for t in self.service.training_counts(latest_only=True) if t.course_code == course),
+            (t for t in self.service.training.counts(latest_only=True) if t.course_code == course),
             key=lambda t: self._unit_order.get(t.unit_code, 0),
         )
         self.latest_model.set_rows(latest)
@@ -222,7 +222,7 @@ class TrainingPage(Page):
         )
         history = [
             t
-            for t in self.service.training_counts()
+            for t in self.service.training.counts()
             if t.unit_code == unit and t.course_code == course
         ]
         self.history_model.set_rows(sorted(history, key=lambda t: t.as_of, reverse=True))
@@ -243,7 +243,7 @@ class TrainingPage(Page):
             as_of=pydate(self.as_of_edit.date()),
         )
         try:
-            self.service.add_training_count(count)
+            self.service.training.add_count(count)
         except InputRefused as exc:
             show_error(self.form_error, refused_text(exc))
             return False

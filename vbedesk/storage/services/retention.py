@@ -1,0 +1,158 @@
+"""Gallring: what is past its retention date, exported and deleted."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Text, cast, delete, func, select
+
+from vbedesk.changes import Area
+from vbedesk.disclosure import Disclosure
+from vbedesk.errors import InputRefused
+from vbedesk.i18n import N_, _
+from vbedesk.incidents import (
+    incident_to_dict,
+    incidents_to_csv,
+)
+from vbedesk.model import (
+    Incident,
+)
+from vbedesk.storage import audit
+from vbedesk.storage.reads import MAX_PAGE, PAGE_SIZE, retention_due_clause
+from vbedesk.storage.services.base import AreaService
+from vbedesk.storage.services.results import RetentionRow
+from vbedesk.storage.services.rows import codes_by_incident, row_to_incident
+from vbedesk.storage.tables import (
+    DraftRow,
+    IncidentRow,
+    IncidentTypeRow,
+)
+
+
+class RetentionService(AreaService):
+    """Gallring: what is past its retention date, exported and deleted."""
+
+    AREAS = (Area.INCIDENTS,)
+
+    def due(self, today: date, *, offset: int = 0, limit: int = PAGE_SIZE) -> list[RetentionRow]:
+        """One page of the incidents whose retention date lies before ``today``, oldest
+        date first (stable by id); the gallring list fetches them page by page."""
+        stmt = (
+            select(
+                IncidentRow.id,
+                IncidentRow.received_on,
+                IncidentRow.retain_until,
+                IncidentRow.area,
+                IncidentRow.environment,
+                IncidentRow.status,
+            )
+            .where(retention_due_clause(today))
+            .order_by(IncidentRow.retain_until, IncidentRow.id)
+            .offset(max(0, offset))
+            .limit(max(0, min(limit, MAX_PAGE)))
+        )
+        with self._read() as s:
+            rows = s.execute(stmt).all()
+            types = codes_by_incident(s, IncidentTypeRow, [r.id for r in rows]) if rows else {}
+        return [
+            RetentionRow(
+                id=r.id,
+                received_on=r.received_on,
+                retain_until=r.retain_until,
+                area=r.area,
+                environment=r.environment,
+                incident_types=tuple(sorted(types.get(r.id, ()))),
+                status=r.status,
+            )
+            for r in rows
+        ]
+
+    def iter_due(self, today: date, *, batch: int = 1000) -> Iterator[Incident]:
+        """Every incident due for gallring, by id, read ``batch`` at a time (for an export)."""
+        last = 0
+        while True:
+            stmt = (
+                select(IncidentRow)
+                .where(retention_due_clause(today), IncidentRow.id > last)
+                .order_by(IncidentRow.id)
+                .limit(batch)
+            )
+            with self._read() as s:
+                page = [row_to_incident(r) for r in s.execute(stmt).scalars()]
+            yield from page
+            if len(page) < batch:
+                return
+            last = page[-1].id or last
+
+    def export_due(
+        self, today: date, path: Path, fmt: str, *, recipient: str = "", purpose: str = ""
+    ) -> tuple[Disclosure, int]:
+        """Every incident due for gallring on ``today`` as CSV or JSON in a new file,
+        entered in the disclosure register (as ``export_incidents``); also the count."""
+        if fmt not in ("csv", "json"):
+            raise InputRefused(N_("Unknown export format {value!r}."), value=fmt[:10])
+        count = 0
+
+        def counted() -> Iterator[Incident]:
+            nonlocal count
+            for incident in self.iter_due(today):
+                count += 1
+                yield incident
+
+        if fmt == "csv":
+            data = incidents_to_csv(counted()).encode("utf-8-sig")
+        else:
+            text_value = json.dumps(
+                [incident_to_dict(i) for i in counted()], ensure_ascii=False, indent=1
+            )
+            data = (text_value + "\n").encode("utf-8")
+        if not count:
+            raise InputRefused(N_("No incidents are chosen."))
+        title = _("Incidents before gallring ({n})").format(n=count)
+        entry = self._svc.disclosures.write(
+            path, data, fmt, title, recipient=recipient, purpose=purpose
+        )
+        return entry, count
+
+    def delete_due(self, today: date, reason: str = "gallring") -> int:
+        """Delete every incident due for gallring on ``today`` (and their drafts) in SQL,
+        in one unit of work; the ids never pass through Python as one long list.
+
+        The audit row names the count and the ids as runs (``4-9,12``), never any text.
+        """
+        due = retention_due_clause(today)
+        with self._write() as s:
+            # Runs of consecutive due ids: within a run, id - row_number() is constant.
+            numbered = (
+                select(
+                    IncidentRow.id.label("id"),
+                    (IncidentRow.id - func.row_number().over(order_by=IncidentRow.id)).label("run"),
+                )
+                .where(due)
+                .subquery()
+            )
+            runs = s.execute(
+                select(func.min(numbered.c.id), func.max(numbered.c.id))
+                .group_by(numbered.c.run)
+                .order_by(func.min(numbered.c.id))
+            ).all()
+            if not runs:
+                raise InputRefused(N_("No incidents are chosen."))
+            due_refs = select(cast(IncidentRow.id, Text)).where(due)
+            s.execute(
+                delete(DraftRow).where(DraftRow.kind == "incident", DraftRow.ref.in_(due_refs))
+            )
+            s.execute(delete(IncidentRow).where(due))
+            count = sum(b - a + 1 for a, b in runs)
+            ids = ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+            detail = f"{reason[:40]}; count={count}; ids={ids}"
+            audit.append(s, "incident.gallring", "incident", count, detail)
+        return count
+
+    def count_due(self, today: date) -> int:
+        with self._read() as s:
+            stmt = select(func.count()).select_from(IncidentRow).where(retention_due_clause(today))
+            return int(s.scalar(stmt) or 0)
