@@ -26,6 +26,7 @@ from vbedesk.settings import SPECS, Settings, validate_setting
 from vbedesk.storage import audit, schema
 from vbedesk.storage.engine import check_sqlcipher, integrity_problems
 from vbedesk.storage.keys import KdfParams
+from vbedesk.storage.secrets import KeyringStore
 from vbedesk.storage.reads import MAX_PAGE, PAGE_SIZE
 from vbedesk.storage.services.backups import BackupService
 from vbedesk.storage.services.case_logs import CaseLogService
@@ -123,6 +124,10 @@ class VaultService:
         """One read snapshot for several calls: the area calls inside it join it."""
         with self.store.read() as work:
             yield work
+
+    def interrupt(self) -> None:
+        """Stop what runs on other threads now (a lock is coming); see ``Vault.interrupt``."""
+        self.vault.interrupt()
 
     def subscribe(self, listener: Callable[[Changes], None]) -> Callable[[], None]:
         """``listener`` hears what every committed use case changed; returns unsubscribe."""
@@ -249,6 +254,14 @@ class VaultService:
         """
         self.vault.change_passphrase(new_passphrase, kdf=kdf)
         self.record_event("vault.passphrase", "vault", self.vault.vault_id)
+
+    def remember(self, store: KeyringStore) -> None:
+        """Keep the data key in the system keyring (opt-in, secure backends only)."""
+        self.vault.remember(store)
+
+    def forget(self, store: KeyringStore) -> None:
+        """Remove the data key from the system keyring."""
+        self.vault.forget(store)
 
     def recovery_key(self) -> str:
         """The recovery key of this vault (shown once after a restore or on request)."""

@@ -428,10 +428,20 @@ class Vault:
         """
         with self._state:
             self._closing = True
+        self.interrupt()
+        self._close_when_idle()
+
+    def interrupt(self) -> None:
+        """Stop the statements running on other threads now (they fail with ``Cancelled``).
+
+        A lock calls this before it keeps the open forms as drafts, so that a long write on
+        the worker thread (a gallring, an import) is rolled back at once and the drafts'
+        short write does not wait for it.
+        """
+        with self._state:
             running = list(self._in_use.values())
         for driver in running:
             driver.interrupt()
-        self._close_when_idle()
 
     def _close_when_idle(self) -> None:
         with self._state:

@@ -35,7 +35,8 @@ if TYPE_CHECKING:  # imported when needed: the unlock dialog shows before they l
     from vbedesk.storage.service import VaultService
     from vbedesk.ui.main_window import MainWindow
     from vbedesk.ui.page import Page
-from vbedesk.ui.tasks import run_task, wait_for_tasks
+from vbedesk.ui import tasks
+from vbedesk.ui.tasks import run_task
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +150,7 @@ class AppController(QObject):
         dialog.show()
 
     def _first_run_done(self, service: VaultService) -> None:
-        self.folder = service.vault.folder
+        self.folder = service.folder
         self._open_window(service)
 
     def show_unlock(self, *, minimized: bool = False) -> UnlockDialog:
@@ -230,7 +231,13 @@ class AppController(QObject):
         self.locked.emit()
 
     def _close_vault(self) -> None:
-        self._finish_tasks()
+        """Lock now, on the GUI thread, without waiting for anything.
+
+        A running job is told to stop (its statement is interrupted, a queued one does not
+        start); the open forms are kept as drafts; the vault closes at once, or, while the
+        job's statement is still unwinding, on the worker thread when its connection goes
+        back (``Vault.close``). Nothing here waits with a timeout.
+        """
         self._close_open_dialogs()
         if self.idle is not None:
             self.idle.stop()
@@ -240,28 +247,18 @@ class AppController(QObject):
             self.keys.stop()
             self.keys.deleteLater()
             self.keys = None
+        service, self.service = self.service, None
+        if service is not None and tasks.cancel_all():
+            service.interrupt()  # a long write rolls back now: the drafts need not wait
         window = self.window
         if window is not None:
-            window.save_drafts()
+            if service is not None and service.is_open:
+                window.save_drafts()
             window.dispose()
         self._window = None
-        service, self.service = self.service, None
         if service is not None:
-            if not wait_for_tasks(10_000):
-                log.warning("a background job still runs while the vault closes")
-            if service.vault.is_open:
-                service.vault.close()
+            service.close()
         self._clear_clipboard()
-
-    def _finish_tasks(self) -> None:
-        """Let a background job end and deliver its outcome while the vault is still open
-        (an outcome delivered after the lock read the closed vault); a dialog it opens is
-        closed next, with the others."""
-        if self.service is None:
-            return
-        if not wait_for_tasks(10_000):
-            log.warning("a background job still runs while the vault closes")
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall.value)
 
     def _close_open_dialogs(self) -> None:
         """Close every dialog and message box first: a lock never waits on one."""
@@ -314,7 +311,7 @@ class AppController(QObject):
         backup: the status bar says so at the next start.
         """
         service = self.service
-        if service is None or not service.vault.is_open:
+        if service is None or not service.is_open:
             return False
         try:
             if not service.settings().auto_backup:
@@ -324,7 +321,7 @@ class AppController(QObject):
             return False
         if self.idle is not None:
             self.idle.timer.stop()  # the backup is not interrupted by the idle lock
-        passphrase = self.store.get_backup_passphrase(service.vault.vault_id)
+        passphrase = self.store.get_backup_passphrase(service.vault_id)
         if passphrase:
             self._auto_backup(passphrase)
             return True
@@ -369,7 +366,7 @@ class AppController(QObject):
 
     def _auto_backup_skipped(self) -> None:
         service = self.service
-        if service is not None and service.vault.is_open:
+        if service is not None and service.is_open:
             try:
                 service.backups.record_skipped()
             except Exception as exc:

@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vbedesk.changes import Area, Changes
 from vbedesk.i18n import _
 from vbedesk.storage.secrets import KeyringStore
-from vbedesk.storage.service import VaultService
+from vbedesk.storage.service import BackupStatus, VaultService
+from vbedesk.ui.changes import ChangeHub
 from vbedesk.ui.lock import format_remaining
 from vbedesk.ui.messages import warning_colour
 from vbedesk.ui.page import Page
@@ -37,8 +39,25 @@ from vbedesk.ui.status import backup_age_text
 
 log = logging.getLogger(__name__)
 
-#: How often the status bar's backup age is looked at again (10 minutes).
-BACKUP_STATUS_REFRESH_MS = 10 * 60 * 1000
+#: How often the status bar's backup age ("today", "3 days ago") is written again from
+#: the status it holds (no database read: a new backup arrives as a change event).
+BACKUP_AGE_TICK_MS = 10 * 60 * 1000
+
+#: What each page shows, by page id: a committed change in one of these areas makes the
+#: page reload itself while it is visible (a hidden page reloads when shown anyway).
+PAGE_AREAS: dict[str, frozenset[Area]] = {
+    "overview": frozenset(
+        {Area.INCIDENTS, Area.PLAN, Area.BACKUPS, Area.DRAFTS, Area.CASE_LOGS, Area.VAULT}
+    ),
+    "incidents": frozenset({Area.INCIDENTS, Area.CASE_LOGS}),
+    "routine": frozenset({Area.ROUTINE, Area.CASE_LOGS, Area.DRAFTS}),
+    "plan": frozenset({Area.PLAN}),
+    "training": frozenset({Area.TRAINING}),
+    "situation": frozenset({Area.INCIDENTS, Area.SITUATION}),
+    "contacts": frozenset({Area.CONTACTS}),
+    "backups": frozenset({Area.BACKUPS}),
+    "retention": frozenset({Area.INCIDENTS}),
+}
 
 #: The other pages, in navigation order: (module under ``vbedesk.ui.pages``, class name).
 #: Each is included only when its module imports, so the shell runs before they land.
@@ -104,7 +123,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self._qsettings = qsettings
         self._closing_for_lock = False
-        self.setWindowTitle(_("VBE Desk – {name}").format(name=service.vault.folder.name))
+        self.setWindowTitle(_("VBE Desk – {name}").format(name=service.folder.name))
         self.setAccessibleName(_("VBE Desk"))
 
         self.nav = QListWidget()
@@ -174,8 +193,8 @@ class MainWindow(QMainWindow):
             if button is not None:
                 button.setAccessibleName(action.text().replace("&", ""))
 
-        self.vault_status = QLabel(_("Vault: {name}").format(name=service.vault.folder.name))
-        self.vault_status.setToolTip(str(service.vault.folder))
+        self.vault_status = QLabel(_("Vault: {name}").format(name=service.folder.name))
+        self.vault_status.setToolTip(str(service.folder))
         self.vault_status.setAccessibleName(_("Vault"))
         self.lock_status = QLabel()
         self.lock_status.setAccessibleName(_("Time until the automatic lock"))
@@ -185,13 +204,16 @@ class MainWindow(QMainWindow):
         status.addWidget(self.vault_status)
         status.addPermanentWidget(self.backup_status)
         status.addPermanentWidget(self.lock_status)
+        self._backup: BackupStatus | None = None
         self.update_backup_status()
-        # The age ("today", "3 days ago") moves on while the window stays open, and a
-        # backup made from the command line counts too: look again now and then.
+        # The age ("today", "3 days ago") moves on while the window stays open: written
+        # again from the status held here. A new backup arrives as a change event.
         self.backup_clock = QTimer(self)
-        self.backup_clock.setInterval(BACKUP_STATUS_REFRESH_MS)
-        self.backup_clock.timeout.connect(self.update_backup_status)
+        self.backup_clock.setInterval(BACKUP_AGE_TICK_MS)
+        self.backup_clock.timeout.connect(self._show_backup_status)
         self.backup_clock.start()
+        self.changes = ChangeHub(service, self)
+        self.changes.changed.connect(self._changed)
 
         self.resize(QSize(1200, 780))
         self._restore_geometry()
@@ -204,7 +226,7 @@ class MainWindow(QMainWindow):
             page = SettingsPage(self.service, store=self.store)
             page.settings_saved.connect(self.settings_saved)
             return page
-        if getattr(cls, "wants_store", False):
+        if cls.wants_store:
             return cls(self.service, store=self.store)  # type: ignore[call-arg]
         return cls(self.service)
 
@@ -246,12 +268,7 @@ class MainWindow(QMainWindow):
             cls = self._classes[row]
             factory = self._page_factory
             page = factory(cls, self.service) if factory else self._make_page(cls)
-            written = getattr(page, "backup_written", None)
-            if written is not None:
-                written.connect(self.update_backup_status)
-            other_vault = getattr(page, "open_vault_requested", None)
-            if other_vault is not None:
-                other_vault.connect(self.open_vault_requested)
+            page.open_vault_requested.connect(self.open_vault_requested)
             self.stack.addWidget(page)
             self._built[row] = page
         return page
@@ -309,15 +326,35 @@ class MainWindow(QMainWindow):
                 log.error("page %s could not save its draft (%s)", page.page_id, type(exc).__name__)
 
     # -- status --------------------------------------------------------------------------
+    def _changed(self, changes: Changes) -> None:
+        """A committed use case: the status bar and the visible pages that show it reload."""
+        if not self.service.is_open:
+            return  # locked: the window is on its way out
+        if changes.touches(Area.BACKUPS):
+            self.update_backup_status()
+        for page in self.built_pages():
+            if page.isVisible() and changes.touches(*PAGE_AREAS.get(page.page_id, ())):
+                try:
+                    page.refresh()
+                except Exception as exc:  # one page's fault must not take the window down
+                    log.warning("page %s did not refresh (%s)", page.page_id, type(exc).__name__)
+
     def update_backup_status(self) -> None:
-        """The time since the last backup (a warning when there is none or it is old), and
-        a note when the automatic backup was skipped at the last close."""
-        if not self.service.vault.is_open:
+        """Read when the last backup was written (at start and after a backup)."""
+        if not self.service.is_open:
             return  # locked: the window is on its way out
         try:
-            status = self.service.backups.status()
+            self._backup = self.service.backups.status()
         except Exception as exc:  # the status bar must never take the window down
             log.warning("backup status unavailable (%s)", type(exc).__name__)
+            return
+        self._show_backup_status()
+
+    def _show_backup_status(self) -> None:
+        """The time since the last backup (a warning when there is none or it is old), and
+        a note when the automatic backup was skipped at the last close."""
+        status = self._backup
+        if status is None:
             return
         text, warn = backup_age_text(status.last, datetime.now(UTC))
         if status.skipped is not None:
@@ -345,6 +382,7 @@ class MainWindow(QMainWindow):
 
     def dispose(self) -> None:
         """Hide and destroy the window (a lock); emits nothing."""
+        self.changes.dispose()
         self._closing_for_lock = True
         self.save_geometry()
         self.hide()

@@ -7,6 +7,9 @@ that, ``save_draft`` lets a page with unsaved input keep it as an encrypted draf
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from vbedesk.storage.service import VaultService
@@ -17,6 +20,10 @@ class Page(QWidget):
 
     #: Stable id (used for navigation and in tests); never shown.
     page_id = "page"
+    #: Built with the keyring store as well (``cls(service, store=...)``).
+    wants_store: ClassVar[bool] = False
+    #: Work in another vault (a restored one): its folder. Only the backups page asks.
+    open_vault_requested = Signal(object)
 
     def __init__(self, service: VaultService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -28,7 +35,8 @@ class Page(QWidget):
         raise NotImplementedError
 
     def refresh(self) -> None:
-        """Reload what the page shows from the service (called when the page is shown)."""
+        """Reload what the page shows from the service: when the page is shown, and while
+        it is visible after a committed change in one of its areas (``PAGE_AREAS``)."""
 
     def save_draft(self) -> None:
         """Keep unsaved input as an encrypted draft before a lock (default: nothing)."""

@@ -45,7 +45,7 @@ class _State:
 
 def _service(state: _State) -> Any:
     """The open service of the temporary vault, or a clear failure when no step made it."""
-    if state.service is None or not state.service.vault.is_open:
+    if state.service is None or not state.service.is_open:
         raise VbedeskError(N_("Not run: an earlier step failed."))
     return state.service
 
@@ -181,7 +181,7 @@ def run(out: TextIO, *, base: Path | None = None) -> list[Outcome]:
             line = f"  {mark:<8} {outcome.title}"
             print(line + (f" ({outcome.detail})" if outcome.detail else ""), file=out, flush=True)
     finally:
-        if state.service is not None and state.service.vault.is_open:
+        if state.service is not None and state.service.is_open:
             state.service.vault.close()
         shutil.rmtree(folder, ignore_errors=True)
     removed = not folder.exists()

@@ -1,8 +1,12 @@
 """Background work: run a callable on one worker thread, deliver its outcome on the GUI thread.
 
 ``run_task`` is called on the GUI thread; the callable runs on a ``QThreadPool`` with a
-single thread (the vault has one connection, so database work never runs in parallel);
+single thread (one job at a time: jobs run in the order they were started);
 ``on_done``/``on_error`` are called back on the GUI thread through queued signals.
+
+Locking never waits for a job: ``cancel_all`` tells the running one to stop (its
+``CancelToken`` answers true; the vault interrupts its statement) and the ones still
+queued not to start. Their outcomes are dropped with the widgets that asked for them.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from vbedesk.errors import Cancelled
 from vbedesk.i18n import _
 
 log = logging.getLogger(__name__)
@@ -30,6 +35,19 @@ _finished: list[Task] = []
 REAP_INTERVAL_MS = 50
 
 
+class CancelToken:
+    """Asked by a long job between its steps (``cancel=token``); set by ``cancel_all``."""
+
+    def __init__(self) -> None:
+        self._set = False
+
+    def cancel(self) -> None:
+        self._set = True
+
+    def __call__(self) -> bool:
+        return self._set
+
+
 def pool() -> QThreadPool:
     """The one worker thread of the program (created on first use)."""
     global _pool
@@ -41,13 +59,41 @@ def pool() -> QThreadPool:
 
 
 def wait_for_tasks(msecs: int = 10_000) -> bool:
-    """Wait until no background job runs (before the vault is closed); False on timeout."""
+    """Wait until no background job runs; False on timeout.
+
+    For the self-test's window step and tests only: the program itself never waits on a
+    job (a lock calls ``cancel_all``).
+    """
     return pool().waitForDone(msecs)
+
+
+def busy() -> bool:
+    """Whether a job runs or waits to run (its outcome not delivered yet)."""
+    return any(not task.is_finished for task in _running)
+
+
+def cancel_all() -> bool:
+    """Cancel every job that runs or waits: never waits. True when one was still going.
+
+    A queued job does not start; a running one sees its token set (and the vault's lock
+    interrupts its statement). Their outcomes still arrive, and are dropped with the
+    widgets that asked for them.
+    """
+    going = False
+    for task in list(_running):
+        if not task.is_finished:
+            task.cancel()
+            going = True
+    return going
 
 
 class _Signals(QObject):
     done = Signal(object)
     failed = Signal(object)
+
+    def __init__(self, token: CancelToken) -> None:
+        super().__init__()
+        self.token = token
 
 
 class _Runnable(QRunnable):
@@ -58,6 +104,9 @@ class _Runnable(QRunnable):
         self._signals = signals
 
     def run(self) -> None:  # worker thread
+        if self._signals.token():
+            self._signals.failed.emit(Cancelled())
+            return
         try:
             result = self._fn()
         except BaseException as exc:  # delivered to the GUI thread, never lost
@@ -79,6 +128,7 @@ class Task(QObject):
         parent: QWidget | None,
         progress_text: str | None,
         on_dropped: Callable[[Any], None] | None = None,
+        token: CancelToken | None = None,
     ) -> None:
         # No Qt parent: the task outlives a closed dialog and drops the outcome itself.
         super().__init__(None)
@@ -89,7 +139,8 @@ class Task(QObject):
         self._progress: QProgressDialog | None = None
         self._progress_text = progress_text
         self.is_finished = False
-        self._signals = _Signals()
+        self.token = token if token is not None else CancelToken()
+        self._signals = _Signals(self.token)
         self._signals.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
         self._signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
         self._runnable = _Runnable(fn, self._signals)
@@ -99,6 +150,10 @@ class Task(QObject):
     def start(self) -> None:
         _running.add(self)
         pool().start(self._runnable)
+
+    def cancel(self) -> None:
+        """Ask the job to stop (a queued one does not start); never waits."""
+        self.token.cancel()
 
     def _parent_gone(self) -> bool:
         return self._parent_widget is not None and not shiboken6.isValid(self._parent_widget)
@@ -135,7 +190,7 @@ class Task(QObject):
     @Slot(object)
     def _done(self, result: object) -> None:
         self._finish()
-        if self._parent_gone():
+        if self._parent_gone() or self.token():  # gone, or cancelled by a lock
             if self._on_dropped is not None:
                 self._on_dropped(result)
             return
@@ -146,8 +201,8 @@ class Task(QObject):
     def _failed(self, exc: object) -> None:
         self._finish()
         assert isinstance(exc, BaseException)
-        if self._parent_gone():
-            return
+        if self._parent_gone() or self.token():
+            return  # nobody waits for it, or it stopped because it was told to
         if self._on_error is not None:
             self._on_error(exc)
         else:
@@ -175,14 +230,16 @@ def run_task(
     *,
     progress_text: str | None = None,
     on_dropped: Callable[[Any], None] | None = None,
+    token: CancelToken | None = None,
 ) -> Task:
     """Run ``fn()`` on the worker thread; call ``on_done(result)`` or ``on_error(exc)`` here.
 
     Without ``on_error`` an error is shown in the one error dialog. With ``progress_text``
     a busy dialog appears when the job is still running after ``PROGRESS_DELAY_MS``.
     When ``parent`` is destroyed first, the outcome goes to ``on_dropped`` (for example to
-    close a vault nobody waits for any more) and errors are dropped.
+    close a vault nobody waits for any more) and errors are dropped. A long job that can
+    stop between steps takes ``token`` and asks it (``cancel=token``).
     """
-    task = Task(fn, on_done, on_error, parent, progress_text, on_dropped)
+    task = Task(fn, on_done, on_error, parent, progress_text, on_dropped, token)
     task.start()
     return task

@@ -474,7 +474,7 @@ class FirstRunDialog(QDialog):
 
         try:
             print_recovery_sheet(
-                printer, self._recovery_key, self.service.vault.vault_id, created=date.today()
+                printer, self._recovery_key, self.service.vault_id, created=date.today()
             )
             # Every printout is in the disclosure register, as in Rapporter.
             where = printer.outputFileName() or printer.printerName() or _("printer")
@@ -507,7 +507,7 @@ class FirstRunDialog(QDialog):
         from vbedesk.reports.recovery_sheet import build_recovery_sheet
 
         def work() -> Path:
-            data = build_recovery_sheet(key, service.vault.vault_id, created=date.today())
+            data = build_recovery_sheet(key, service.vault_id, created=date.today())
             service.disclosures.write(path, data, "pdf", title)
             return path
 
@@ -582,7 +582,7 @@ class FirstRunDialog(QDialog):
 
     def abandon(self) -> None:
         """Close without confirming (the program quits): the new vault is closed, kept."""
-        if self.service is not None and self.service.vault.is_open:
+        if self.service is not None and self.service.is_open:
             self.service.vault.close()
         self.service = None
         self._recovery_key = ""

@@ -407,7 +407,7 @@ class CallWizardDialog(QDialog):
     def save_draft_now(self) -> None:
         """Keep the call as an encrypted draft (after every answer, and on close or lock)."""
         self._notes_timer.stop()
-        if self.saved_log is not None or not self.service.vault.is_open:
+        if self.saved_log is not None or not self.service.is_open:
             return
         try:
             self.service.drafts.save(DRAFT_KIND, DRAFT_REF, self.payload())

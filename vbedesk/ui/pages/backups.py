@@ -354,7 +354,7 @@ class BackupsPage(Page):
         self.check_button.setEnabled(not self._busy)
 
     def _update_auto_label(self) -> None:
-        vault_id = self.service.vault.vault_id
+        vault_id = self.service.vault_id
         remembered = self.store.get_backup_passphrase(vault_id) is not None
         if remembered:
             text = _(
@@ -471,7 +471,7 @@ class BackupsPage(Page):
         if remember:
             # Kept only once the backup was made with it, and only in a secure keyring.
             try:
-                self.store.set_backup_passphrase(self.service.vault.vault_id, remember)
+                self.store.set_backup_passphrase(self.service.vault_id, remember)
             except VbedeskError as exc:
                 text += "\n" + error_text(exc)
             self._update_auto_label()
@@ -611,7 +611,7 @@ class BackupsPage(Page):
         return None if chosen is None else self.restore_file(chosen.path)
 
     def restore_file(self, path: Path) -> RestoreDialog:
-        vault_folder = self.service.vault.folder
+        vault_folder = self.service.folder
         target = vault_folder.parent / f"{vault_folder.name}-restored-{date.today().isoformat()}"
         n = 2
         while target.exists():
@@ -643,7 +643,7 @@ class BackupsPage(Page):
         self._update_auto_label()
 
     def forget_passphrase(self) -> None:
-        self.store.delete_backup_passphrase(self.service.vault.vault_id)
+        self.store.delete_backup_passphrase(self.service.vault_id)
         self._update_auto_label()
 
     def prune(self) -> QMessageBox | None:

@@ -171,7 +171,7 @@ class OverviewPage(Page):
         return wizard
 
     def _call_closed(self, _result: int) -> None:
-        if self.isVisible() and self.service.vault.is_open:
+        if self.isVisible() and self.service.is_open:
             self._show_call_draft()
 
     def _show_call_draft(self) -> None:
@@ -200,7 +200,7 @@ class OverviewPage(Page):
             self._show_rollback()
 
     def _show_rollback(self) -> None:
-        found = self.service.vault.rollback_suspected()
+        found = self.service.rollback_suspected()
         self.rollback_box.setVisible(found is not None)
         if found is not None:
             self.rollback_label.setText(

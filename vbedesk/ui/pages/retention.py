@@ -98,7 +98,7 @@ class RetentionModel(QAbstractTableModel):
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
         # A view may ask after a lock closed the vault, before it is destroyed: nothing then.
-        return not parent.isValid() and len(self._rows) < self._total and self.service.vault.is_open
+        return not parent.isValid() and len(self._rows) < self._total and self.service.is_open
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
         if not self.canFetchMore(parent):

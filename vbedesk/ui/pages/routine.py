@@ -179,7 +179,7 @@ class RoutinePage(Page):
         return wizard
 
     def _call_closed(self, _result: int) -> None:
-        if self.isVisible() and self.service.vault.is_open:
+        if self.isVisible() and self.service.is_open:
             self.refresh()
 
     def ask_discard(self) -> QMessageBox:

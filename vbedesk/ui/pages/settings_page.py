@@ -325,7 +325,7 @@ class SettingsPage(Page):
     # -- keyring -------------------------------------------------------------------------
     def _load_keyring(self) -> None:
         available = self.store.is_available()
-        remembered = available and self.store.get(self.service.vault.vault_id) is not None
+        remembered = available and self.store.get(self.service.vault_id) is not None
         self.remember_check.blockSignals(True)
         self.remember_check.setChecked(remembered)
         self.remember_check.blockSignals(False)
@@ -336,12 +336,11 @@ class SettingsPage(Page):
         self.keyring_error.hide()
 
     def _remember_toggled(self, checked: bool) -> None:
-        vault = self.service.vault
         try:
             if checked:
-                vault.remember(self.store)
+                self.service.remember(self.store)
             else:
-                vault.forget(self.store)
+                self.service.forget(self.store)
         except VbedeskError as exc:
             self.keyring_error.setText(error_text(exc))
             self.keyring_error.show()
