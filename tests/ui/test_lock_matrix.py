@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from keyring.errors import KeyringError
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QModelIndex, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -420,6 +420,20 @@ def test_the_call_keeps_its_form_input_in_its_draft(
     assert draft.payload["current_step"]
 
 
+def _answers_to_fetch_more(model: QAbstractItemModel) -> list[bool]:
+    """What ``model`` answers from now on when a view asks whether to fetch more rows."""
+    answers: list[bool] = []
+    ask = model.canFetchMore
+
+    def spy(parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        answer = ask(parent)
+        answers.append(answer)
+        return answer
+
+    model.canFetchMore = spy  # type: ignore[method-assign]
+    return answers
+
+
 def test_a_table_reloaded_just_before_a_lock_does_not_read_the_closed_vault(
     qtbot: QtBot, ui_vault: UiVault
 ) -> None:
@@ -457,7 +471,10 @@ def test_a_table_reloaded_just_before_a_lock_does_not_read_the_closed_vault(
     incidents.model.reload()  # what saving an incident does: rows are fetched later
     retention.refresh()
     vault.close()  # the lock comes first
-    qtbot.wait(100)  # the views lay out and ask for rows: nothing may be read or raised
+    # The views lay out and ask for rows: nothing may be read or raised.
+    asked = [_answers_to_fetch_more(incidents.model), _answers_to_fetch_more(retention.model)]
+    qtbot.waitUntil(lambda: all(asked), timeout=2000)
+    assert asked == [[False] * len(asked[0]), [False] * len(asked[1])]
     assert incidents.model.rowCount() == 0
     assert not incidents.model.canFetchMore()
 
@@ -487,7 +504,7 @@ def test_a_lock_just_after_a_background_job_ends_shows_and_raises_nothing(
     with qtbot.waitSignal(controller.locked, timeout=5000):
         controller.lock()
     qtbot.waitUntil(lambda: not shiboken6.isValid(window), timeout=5000)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: not tasks._running, timeout=5000)  # the outcome is delivered
     visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
     assert visible == [controller.dialog]
     assert target.exists()

@@ -521,12 +521,20 @@ def test_run_task_delivers_on_the_gui_thread(qtbot: QtBot) -> None:
 
 
 def test_a_finished_task_is_released_on_the_gui_thread_once_the_worker_is_idle(
-    qtbot: QtBot,
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The outcome can arrive while the worker is still returning from the emit: the task
     and its signal object are kept until the worker is idle, then let go on this thread."""
     import weakref
 
+    busy_at_each_look: list[bool] = []  # whether the worker ran a job when the reaper looked
+    reap = tasks._reap
+
+    def looking_reap() -> None:
+        busy_at_each_look.append(tasks.pool().activeThreadCount() > 0)
+        reap()
+
+    monkeypatch.setattr(tasks, "_reap", looking_reap)
     gate = threading.Event()
     first = tasks.run_task(lambda: 1)
     second = tasks.run_task(lambda: gate.wait(10))  # keeps the worker busy
@@ -534,7 +542,9 @@ def test_a_finished_task_is_released_on_the_gui_thread_once_the_worker_is_idle(
     signals = weakref.ref(first._signals)
     first_ref = weakref.ref(first)
     del first
-    qtbot.wait(3 * tasks.REAP_INTERVAL_MS)
+    looked = len(busy_at_each_look)
+    qtbot.waitUntil(lambda: len(busy_at_each_look) >= looked + 3, timeout=5000)
+    assert all(busy_at_each_look[looked:])  # three more looks, each while the worker ran
     assert first_ref() is not None and signals() is not None  # the worker is not idle yet
     gate.set()
     qtbot.waitUntil(lambda task=second: task.is_finished, timeout=5000)
@@ -548,9 +558,16 @@ def test_a_long_task_shows_its_progress_dialog_after_a_delay(qtbot: QtBot) -> No
     qtbot.addWidget(parent)
     parent.show()
     gate = threading.Event()
-    task = tasks.run_task(lambda: gate.wait(10), parent=parent, progress_text="Skriver PDF…")
-    qtbot.wait(100)
-    assert task._progress is None
+    started = threading.Event()
+
+    def job() -> bool:
+        started.set()
+        return gate.wait(10)
+
+    task = tasks.run_task(job, parent=parent, progress_text="Skriver PDF…")
+    qtbot.waitUntil(started.is_set, timeout=5000)
+    QCoreApplication.processEvents()  # what is due now has run
+    assert task._progress is None  # the job runs, and no dialog yet: it waits for the delay
     qtbot.waitUntil(lambda: task._progress is not None, timeout=3000)
     assert task._progress is not None and task._progress.labelText() == "Skriver PDF…"
     gate.set()
