@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -116,22 +117,48 @@ def test_missing_vault_is_refused_without_creating_anything(tmp_path: Path) -> N
     assert not (tmp_path / "nowhere").exists()
 
 
+def page_hashes(db: Path, page_size: int = 4096) -> list[str]:
+    """The SHA-256 of every page of an (encrypted) database file, in order."""
+    data = db.read_bytes()
+    assert len(data) % page_size == 0
+    return [
+        hashlib.sha256(data[at : at + page_size]).hexdigest()
+        for at in range(0, len(data), page_size)
+    ]
+
+
+def changed_pages(before: list[str], after: list[str]) -> list[int]:
+    assert len(after) == len(before)  # no page added or dropped
+    return [n for n, (old, new) in enumerate(zip(before, after, strict=True)) if old != new]
+
+
 def test_passphrase_change_rewraps_only(demo_vault: DemoVault) -> None:
-    db_before = (demo_vault.folder / "vault.db").read_bytes()
+    db = demo_vault.folder / "vault.db"
     vault = Vault.open(demo_vault.folder, passphrase=demo_vault.passphrase)
     vault.close()
-    db_before = (demo_vault.folder / "vault.db").read_bytes()
+    db_before = db.read_bytes()
+    first = page_hashes(db)
+    # The control: an open and a close alone rewrite only the page of the generation counter
+    # (a page written again is encrypted with a new IV, so all of its bytes change).
+    Vault.open(demo_vault.folder, passphrase=demo_vault.passphrase).close()
+    opened_and_closed = page_hashes(db)
+    generation_pages = changed_pages(first, opened_and_closed)
+    assert 1 <= len(generation_pages) <= 2 < len(first), generation_pages
     vault = Vault.open(demo_vault.folder, passphrase=demo_vault.passphrase)
     vault.change_passphrase("a brand new passphrase", kdf=fast_kdf())
     vault.close()
+    # The database itself was not re-encrypted: the change wrote the pages an open and a
+    # close write, and every other page is byte for byte as it was.
+    assert changed_pages(opened_and_closed, page_hashes(db)) == generation_pages
     with pytest.raises(WrongPassphrase):
         Vault.open(demo_vault.folder, passphrase=demo_vault.passphrase)
     Vault.open(demo_vault.folder, passphrase="a brand new passphrase").close()
     Vault.open(demo_vault.folder, recovery_key=demo_vault.recovery_key).close()
     assert {p.name for p in demo_vault.folder.iterdir()} >= {"vault.db", "vault.key"}
     assert not list(demo_vault.folder.glob("vault.key.*"))
-    # The database itself was not re-encrypted (only the generation counter moved).
-    assert len((demo_vault.folder / "vault.db").read_bytes()) == len(db_before)
+    # Nor did opening it with the new passphrase or the recovery key re-encrypt it.
+    assert len(db.read_bytes()) == len(db_before)
+    assert changed_pages(opened_and_closed, page_hashes(db)) == generation_pages
 
 
 def test_recovery_key_opens_without_the_key_file_and_sets_a_new_passphrase(
