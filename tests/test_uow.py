@@ -1,4 +1,4 @@
-"""Units of work: one snapshot per read, one commit per write, change events, a lock that never waits."""
+"""Units of work: a snapshot per read, a commit per write, change events, a lock without waits."""
 
 from __future__ import annotations
 
