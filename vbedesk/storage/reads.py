@@ -1,4 +1,4 @@
-"""The one read path for lists and aggregates: statements built once per filter shape, compiled once.
+"""The one read path for lists and aggregates: statements built and compiled once per shape.
 
 SQLAlchemy builds each statement and compiles it to SQLite's SQL the first time a filter shape
 (which filters are set) and order is asked for; every later call binds values only and runs
@@ -92,8 +92,9 @@ def ordered_page(stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
 # Statements are built once per filter shape and order: building one costs more in Python
 # than running it in SQLite.
 @cache
-def count_statement(shape: frozenset[str]) -> Select[Any]:
-    return filtered(select(func.count()).select_from(IncidentRow), shape)
+def count_sql(shape: frozenset[str]) -> Compiled:
+    """How many incidents the filter of ``shape`` keeps."""
+    return compiled(filtered(select(func.count()).select_from(IncidentRow), shape))
 
 
 @cache
@@ -103,18 +104,13 @@ def page_statement(shape: frozenset[str], sort: str, descending: bool) -> Select
 
 @cache
 def rows_statement(shape: frozenset[str], sort: str, descending: bool) -> Select[Any]:
-    types = (
-        select(func.group_concat(IncidentTypeRow.code, ";"))
-        .where(IncidentTypeRow.incident_id == IncidentRow.id)
-        .scalar_subquery()
-    )
     base = select(
         IncidentRow.id,
         IncidentRow.received_on,
         IncidentRow.area,
         IncidentRow.environment,
         IncidentRow.status,
-        types,
+        _types_joined(),
     )
     return sorted_by(filtered(base, shape), sort, descending)
 
@@ -144,12 +140,98 @@ def year_counts_sql() -> Compiled:
     )
 
 
+#: The lägesbild's dimensions read from one column each, answered from a covering index
+#: (received_year, column) without reading the table: much cheaper than one scan grouped
+#: by every column at once, which sorts every row.
+SITUATION_COLUMNS = {
+    "environment": IncidentRow.environment,
+    "area": IncidentRow.area,
+    "reporting_unit": IncidentRow.reporting_unit,
+}
+
+
+def _in_two_years() -> ColumnElement[bool]:
+    return IncidentRow.received_year.in_([bindparam("before"), bindparam("year")])
+
+
+@cache
+def situation_column_sql(dimension: str) -> Compiled:
+    """(year, code, count) of ``dimension`` for the two years ``before`` and ``year``."""
+    column = SITUATION_COLUMNS[dimension]
+    return compiled(
+        select(IncidentRow.received_year, column, func.count())
+        .where(_in_two_years())
+        .group_by(IncidentRow.received_year, column)
+    )
+
+
+@cache
+def situation_days_sql() -> Compiled:
+    """(year, day as ISO text, count): the months come from the days the index holds."""
+    return compiled(
+        select(IncidentRow.received_year, IncidentRow.received_on, func.count())
+        .where(_in_two_years())
+        .group_by(IncidentRow.received_year, IncidentRow.received_on)
+    )
+
+
+@cache
+def situation_types_sql() -> Compiled:
+    """(year, incident type code, count) for the two years."""
+    return compiled(
+        select(IncidentRow.received_year, IncidentTypeRow.code, func.count())
+        .join(IncidentTypeRow, IncidentTypeRow.incident_id == IncidentRow.id)
+        .where(_in_two_years())
+        .group_by(IncidentRow.received_year, IncidentTypeRow.code)
+    )
+
+
+def _types_joined() -> Any:
+    return (
+        select(func.group_concat(IncidentTypeRow.code, ";"))
+        .where(IncidentTypeRow.incident_id == IncidentRow.id)
+        .scalar_subquery()
+    )
+
+
+@cache
+def retention_rows_sql() -> Compiled:
+    """The gallring list without its page (``page_of``): oldest retention date first."""
+    return compiled(
+        select(
+            IncidentRow.id,
+            IncidentRow.received_on,
+            IncidentRow.retain_until,
+            IncidentRow.area,
+            IncidentRow.environment,
+            IncidentRow.status,
+            _types_joined(),
+        )
+        .where(retention_due_clause_bound())
+        .order_by(IncidentRow.retain_until, IncidentRow.id)
+    )
+
+
+@cache
+def retention_count_sql() -> Compiled:
+    return compiled(
+        select(func.count()).select_from(IncidentRow).where(retention_due_clause_bound())
+    )
+
+
+def retention_due_clause_bound() -> ColumnElement[bool]:
+    """``retention_due_clause`` with the day bound at execution (``today``, ISO text)."""
+    return IncidentRow.retain_until.is_not(None) & (
+        IncidentRow.retain_until < bindparam("today", type_=IncidentRow.retain_until.type)
+    )
+
+
 #: SQL for SQLite and its parameters in order: (name, value bound in the statement itself).
 Compiled = tuple[str, tuple[tuple[str, Any], ...]]
 
 
 def compiled(stmt: ClauseElement) -> Compiled:
-    """A read statement compiled to SQLite's SQL once, for ``VaultService._fetch``.
+    """A read statement compiled to SQLite's SQL once, for ``Work.rows``.
 
     The statement's own constants (the separator of ``group_concat``) keep their values;
     the rest are filled by name at each call.

@@ -33,7 +33,7 @@ from vbedesk.storage.reads import (
     MAX_PAGE,
     PAGE_SIZE,
     bind,
-    count_statement,
+    count_sql,
     fts_query,
     page_of,
     page_statement,
@@ -163,10 +163,9 @@ class IncidentService(AreaService):
         return {k: v for k, v in params.items() if v is not None}
 
     def count(self, flt: IncidentFilter | None = None) -> int:
-        flt = flt or IncidentFilter()
-        with self._read() as s:
-            params = self._filter_params(flt)
-            return int(s.scalar(count_statement(frozenset(params)), params) or 0)
+        params = self._filter_params(flt or IncidentFilter())
+        [(n,)] = self._fetch(*bind(count_sql(frozenset(params)), params))
+        return int(n)
 
     def list_full(
         self,

@@ -21,14 +21,21 @@ from vbedesk.model import (
     Incident,
 )
 from vbedesk.storage import audit
-from vbedesk.storage.reads import MAX_PAGE, PAGE_SIZE, retention_due_clause
+from vbedesk.storage.reads import (
+    MAX_PAGE,
+    PAGE_SIZE,
+    bind,
+    page_of,
+    retention_count_sql,
+    retention_due_clause,
+    retention_rows_sql,
+)
 from vbedesk.storage.services.base import AreaService
 from vbedesk.storage.services.results import RetentionRow
-from vbedesk.storage.services.rows import codes_by_incident, row_to_incident
+from vbedesk.storage.services.rows import row_to_incident
 from vbedesk.storage.tables import (
     DraftRow,
     IncidentRow,
-    IncidentTypeRow,
 )
 
 
@@ -40,34 +47,19 @@ class RetentionService(AreaService):
     def due(self, today: date, *, offset: int = 0, limit: int = PAGE_SIZE) -> list[RetentionRow]:
         """One page of the incidents whose retention date lies before ``today``, oldest
         date first (stable by id); the gallring list fetches them page by page."""
-        stmt = (
-            select(
-                IncidentRow.id,
-                IncidentRow.received_on,
-                IncidentRow.retain_until,
-                IncidentRow.area,
-                IncidentRow.environment,
-                IncidentRow.status,
-            )
-            .where(retention_due_clause(today))
-            .order_by(IncidentRow.retain_until, IncidentRow.id)
-            .offset(max(0, offset))
-            .limit(max(0, min(limit, MAX_PAGE)))
-        )
-        with self._read() as s:
-            rows = s.execute(stmt).all()
-            types = codes_by_incident(s, IncidentTypeRow, [r.id for r in rows]) if rows else {}
+        sql, args = bind(retention_rows_sql(), {"today": today.isoformat()})
+        page = page_of(sql, max(0, min(limit, MAX_PAGE)), max(0, offset))
         return [
             RetentionRow(
-                id=r.id,
-                received_on=r.received_on,
-                retain_until=r.retain_until,
-                area=r.area,
-                environment=r.environment,
-                incident_types=tuple(sorted(types.get(r.id, ()))),
-                status=r.status,
+                id=r[0],
+                received_on=date.fromisoformat(r[1]),
+                retain_until=date.fromisoformat(r[2]),
+                area=r[3],
+                environment=r[4],
+                status=r[5],
+                incident_types=tuple(sorted(r[6].split(";"))) if r[6] else (),
             )
-            for r in rows
+            for r in self._fetch(page, args)
         ]
 
     def iter_due(self, today: date, *, batch: int = 1000) -> Iterator[Incident]:
@@ -153,6 +145,5 @@ class RetentionService(AreaService):
         return count
 
     def count_due(self, today: date) -> int:
-        with self._read() as s:
-            stmt = select(func.count()).select_from(IncidentRow).where(retention_due_clause(today))
-            return int(s.scalar(stmt) or 0)
+        [(n,)] = self._fetch(*bind(retention_count_sql(), {"today": today.isoformat()}))
+        return int(n)

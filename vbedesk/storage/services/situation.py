@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from vbedesk import guard
 from vbedesk.changes import Area
 from vbedesk.errors import InputRefused
 from vbedesk.i18n import N_
 from vbedesk.statistics import DIMENSIONS, NOT_STATED, Situation
 from vbedesk.storage import audit
-from vbedesk.storage.reads import bind, year_counts_sql
+from vbedesk.storage.reads import (
+    SITUATION_COLUMNS,
+    bind,
+    situation_column_sql,
+    situation_days_sql,
+    situation_types_sql,
+    year_counts_sql,
+)
 from vbedesk.storage.services.base import AreaService
 from vbedesk.storage.tables import (
-    IncidentRow,
-    IncidentTypeRow,
     Meta,
 )
 
@@ -39,42 +42,17 @@ class SituationService(AreaService):
             old, new = counts[dimension].get(key, (0, 0))
             counts[dimension][key] = (old + n, new) if row_year == year - 1 else (old, new + n)
 
-        in_years = IncidentRow.received_year.in_(years)
-        single = {
-            "environment": IncidentRow.environment,
-            "area": IncidentRow.area,
-            "reporting_unit": IncidentRow.reporting_unit,
-        }
         totals = dict.fromkeys(years, 0)
-        with self._read() as s:
-            # One grouped query per dimension, each answered from a covering index
-            # (received_year, column) without reading the table: much cheaper than one
-            # scan grouped by every column at once, which sorts every row.
-            for dimension, column in single.items():
-                stmt = (
-                    select(IncidentRow.received_year, column, func.count())
-                    .where(in_years)
-                    .group_by(IncidentRow.received_year, column)
-                )
-                for row_year, code, n in s.execute(stmt):
+        params = {"before": year - 1, "year": year}
+        with self._store.read() as work:  # one snapshot for every count
+            for dimension in SITUATION_COLUMNS:
+                for row_year, code, n in work.rows(*bind(situation_column_sql(dimension), params)):
                     put(dimension, code, row_year, n)
                     if dimension == "environment":
                         totals[row_year] += n
-            # Months from the days, which the index holds in order (no sort).
-            by_day = (
-                select(IncidentRow.received_year, IncidentRow.received_on, func.count())
-                .where(in_years)
-                .group_by(IncidentRow.received_year, IncidentRow.received_on)
-            )
-            for row_year, day, n in s.execute(by_day):
-                put("month", f"{day.month:02d}", row_year, n)
-            stmt = (
-                select(IncidentRow.received_year, IncidentTypeRow.code, func.count())
-                .join(IncidentTypeRow, IncidentTypeRow.incident_id == IncidentRow.id)
-                .where(in_years)
-                .group_by(IncidentRow.received_year, IncidentTypeRow.code)
-            )
-            for row_year, code, n in s.execute(stmt):
+            for row_year, day, n in work.rows(*bind(situation_days_sql(), params)):
+                put("month", day[5:7], row_year, n)  # ISO text: YYYY-MM-DD
+            for row_year, code, n in work.rows(*bind(situation_types_sql(), params)):
                 put("incident_type", code, row_year, int(n))
         return Situation(year=year, totals=(totals[year - 1], totals[year]), counts=counts)
 
