@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
+from xml.etree import ElementTree
 
 import pytest
 from PySide6.QtSvg import QSvgRenderer
 from pytestqt.qtbot import QtBot
+from reportlab.lib.colors import Color
 
 from tests.conftest import PASSPHRASE, DemoVault
+from vbedesk.reports.charts import PALETTE
 from vbedesk.reports.lagesbild import dimension_tables
 from vbedesk.statistics import month_codes
 from vbedesk.storage.service import VaultService
@@ -97,8 +101,88 @@ def test_the_charts_are_valid_svg_without_clip_paths(qtbot: QtBot, demo: VaultSe
     for chart in page.charts.values():
         assert chart.renderer().isValid()
         assert chart.isVisible() and chart.height() > 100
-    # Hidden counts are not drawn: the labels of the chart do not quote them either.
     assert b"H\xc3\xa4sselby" in page.view.charts[2][0]  # area names, with å/ä/ö
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _svg_colour(colour: Color) -> str:
+    """A colour as reportlab's SVG writes it: ``rgb(56%,66%,76%)``."""
+    return f"rgb({int(colour.red * 100)}%,{int(colour.green * 100)}%,{int(colour.blue * 100)}%)"
+
+
+def _shown_counts(model: SituationTableModel, rows: int, column: int) -> list[int | None]:
+    """The counts the table shows in ``column``; ``None`` where it shows "<3" or "×"."""
+    texts = [model.text(row, column) for row in range(rows)]
+    return [int(text) if text.isdigit() else None for text in texts]
+
+
+def _bar_lengths(root: ElementTree.Element, series: int) -> list[float]:
+    """The lengths of one series' bars, in category order (the legend's swatch left out)."""
+    fill = f"fill: {_svg_colour(PALETTE[series])}"
+    rects = [r for r in root.iter(f"{SVG}rect") if fill in r.get("style", "")]
+    *bars, swatch = rects  # the legend comes after the chart
+    assert (swatch.get("width"), swatch.get("height")) == ("7.0", "7")
+    return [float(r.get("width", "0")) for r in bars]
+
+
+def _line_points(root: ElementTree.Element, series: int) -> list[tuple[float, float]]:
+    stroke = f"stroke: {_svg_colour(PALETTE[series])}"
+    points = []
+    for line in root.iter(f"{SVG}polyline"):
+        if stroke in line.get("style", ""):
+            for pair in line.get("points", "").split(","):
+                x, y = pair.split()
+                points.append((float(x), float(y)))
+    return points
+
+
+def test_the_charts_draw_the_shown_counts_and_not_the_hidden_ones(
+    qtbot: QtBot, demo: VaultService
+) -> None:
+    """Each chart draws exactly the counts its table shows: a hidden count ("<3" or "×")
+    gets no bar and no point, and no label of a chart quotes a count."""
+    page = _shown_page(qtbot, demo)
+    assert page.view is not None
+    hidden_in_charts = 0
+    for dim, (svg, _height) in zip(page.view.dimensions, page.view.charts, strict=True):
+        model = _model(page, dim.dimension)
+        real = page.view.situation.dimension(dim.dimension)
+        root = ElementTree.fromstring(svg)  # noqa: S314 (the program's own drawing)
+        for series, column in ((0, 1), (1, 2)):
+            shown = _shown_counts(model, len(dim.codes), column)
+            hidden = [code for code, n in zip(dim.codes, shown, strict=True) if n is None]
+            hidden_in_charts += sum(1 for code in hidden if real.get(code, (0, 0))[series])
+            if dim.dimension == "month":
+                # One point per shown month, none for a hidden one, on one straight scale.
+                points = _line_points(root, series)
+                months = [(m, n) for m, n in enumerate(shown) if n is not None]
+                assert len(points) == len(months), (dim.dimension, series)
+                xs = [x for x, _y in points]
+                step = min(b - a for a, b in itertools.pairwise(xs))
+                assert [round((x - xs[0]) / step) for x in xs] == [
+                    m - months[0][0] for m, _n in months
+                ]
+                ys = [y for _x, y in points]
+                counts = [n for _m, n in months]
+                low, high = counts.index(min(counts)), counts.index(max(counts))
+                assert counts[high] > counts[low]
+                per_count = (ys[high] - ys[low]) / (counts[high] - counts[low])
+                expected = [ys[low] + (n - counts[low]) * per_count for n in counts]
+                assert ys == pytest.approx(expected), (dim.dimension, series)
+            else:
+                # One bar per shown count above zero, as long as the count; none for a hidden one.
+                bars = _bar_lengths(root, series)
+                drawn = [n for n in shown if n]
+                assert len(bars) == len(drawn), (dim.dimension, series, bars, shown)
+                per_count = sum(bars) / sum(drawn)
+                assert bars == pytest.approx([n * per_count for n in drawn]), dim.dimension
+        # No label quotes a count: the numbers are the value axis (and the legend's years).
+        numbers = [t.text for t in root.iter(f"{SVG}text") if t.text and t.text.isdigit()]
+        ticks = [int(n) for n in numbers if n not in {str(YEAR - 1), str(YEAR)}]
+        assert ticks == list(range(0, ticks[-1] + 1, ticks[1])), (dim.dimension, numbers)
+    assert hidden_in_charts > 10  # the demo year has hidden counts in every chart
 
 
 def test_choosing_another_year_recounts(qtbot: QtBot, demo: VaultService) -> None:
