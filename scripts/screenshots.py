@@ -76,8 +76,8 @@ def _reports_and_import(app: QApplication, window: MainWindow, root: Path) -> No
     reports = window.show_page("reports")
     assert isinstance(reports, ReportsPage)
     reports.set_kind(Kind.LAGESBILD)
-    reports.year_spin.setValue(2021)
-    reports.analysis.edit.setPlainText(
+    reports.view.year_spin.setValue(2021)
+    reports.view.analysis.edit.setPlainText(
         "Klistermärken och klotter ökade i Vällingby centrum under hösten. Fastighetsägarna "
         "tar bort materialet inom en vecka; samverkan med kommunpolisen fortsätter."
     )

@@ -190,7 +190,7 @@ def test_every_page_and_the_main_dialogs_make_no_connection_attempt(
         assert isinstance(reports, ReportsPage)
         with qtbot.waitSignal(reports.preview_ready, timeout=60_000) as ready:
             assert reports.generate() is not None
-        assert ready.args[0] >= 1 and reports.preview.page_count() >= 1
+        assert ready.args[0] >= 1 and reports.view.preview.page_count() >= 1
 
         # The backup dialogs: make a backup, verify it, and open the restore dialog.
         backups = window.show_page("backups")

@@ -284,8 +284,8 @@ def test_a_whole_session_leaves_the_marker_nowhere_in_clear(
         assert activity.id is not None
         plan.select_activity(activity.id)
         assert plan.selected_activity() == activity
-        plan.status_combo.setCurrentIndex(1)
-        _type(qtbot, plan.comment_edit, f"Genomfort {MARKER} med skolan")
+        plan.view.followup.status_combo.setCurrentIndex(1)
+        _type(qtbot, plan.view.followup.comment_edit, f"Genomfort {MARKER} med skolan")
         assert plan.save_followup()
         typed["follow-up comment"] = 1
         watch.look()
@@ -294,7 +294,7 @@ def test_a_whole_session_leaves_the_marker_nowhere_in_clear(
         reports = window.show_page("reports")
         assert isinstance(reports, ReportsPage)
         reports.set_kind(Kind.INCIDENT)
-        reports.incident_spin.setValue(first_id)
+        reports.view.incident_spin.setValue(first_id)
         with qtbot.waitSignal(reports.preview_ready, timeout=60_000):
             assert reports.generate() is not None
         notice = reports.save_as()

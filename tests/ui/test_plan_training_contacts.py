@@ -46,11 +46,13 @@ def _first_activity_row(page: PlanPage) -> int:
 
 
 def _fill_followup(page: PlanPage, qtbot: QtBot, status: str, comment: str) -> None:
-    page.status_combo.setCurrentIndex(page.status_combo.findData(status))
-    page.comment_edit.setFocus()
+    page.view.followup.status_combo.setCurrentIndex(
+        page.view.followup.status_combo.findData(status)
+    )
+    page.view.followup.comment_edit.setFocus()
     # QTest types ASCII only (it asserts on "ö"); the text goes in as a paste would.
-    page.comment_edit.insertPlainText(comment)
-    page.date_edit.setDate(QDate(2022, 2, 10))
+    page.view.followup.comment_edit.insertPlainText(comment)
+    page.view.followup.date_edit.setDate(QDate(2022, 2, 10))
 
 
 def test_a_followup_entered_on_the_page_is_shown_and_kept(
@@ -59,18 +61,18 @@ def test_a_followup_entered_on_the_page_is_shown_and_kept(
     page = PlanPage(demo)
     _show(qtbot, page)
     assert page.title() == "Action plan" and page.page_id == "plan"
-    assert page.plan_combo.currentText() == "2021"
+    assert page.view.plan_combo.currentText() == "2021"
     assert page.plan_model.rowCount() == 20
     page.set_period(Period.parse("VB 2021"))
     row = _first_activity_row(page)
-    page.plan_view.selectRow(row)
+    page.view.plan_table.selectRow(row)
     activity = page.selected_activity()
     assert activity is not None and activity.id is not None
-    assert page.activity_label.text() == activity.text
+    assert page.view.followup.activity_label.text() == activity.text
     _fill_followup(page, qtbot, "GENOMFORD", "Genomfört i alla skolor, även på fritids")
     with qtbot.waitSignal(page.followup_saved, timeout=2000):
-        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
-    assert page.form_error.isHidden()
+        qtbot.mouseClick(page.view.followup.save_button, Qt.MouseButton.LeftButton)
+    assert page.view.followup.form_error.isHidden()
     assert page.history_model.rowCount() == 1
     assert page.history_model.text(0, FollowUpModel.COL_STATUS) == "Done"
     assert page.history_model.text(0, FollowUpModel.COL_DATE) == "2022-02-10"
@@ -84,7 +86,7 @@ def test_a_followup_entered_on_the_page_is_shown_and_kept(
     # A second follow-up comes first in the history (newest first).
     page.set_period(Period.parse("VB 2021"))
     _fill_followup(page, qtbot, "PAGAR", "Fortsätter")
-    page.date_edit.setDate(QDate(2022, 3, 1))
+    page.view.followup.date_edit.setDate(QDate(2022, 3, 1))
     assert page.save_followup()
     assert [page.history_model.text(r, FollowUpModel.COL_COMMENT) for r in range(2)] == [
         "Fortsätter",
@@ -105,21 +107,23 @@ def test_a_followup_without_status_or_activity_is_refused_with_a_message(
 ) -> None:
     page = PlanPage(demo)
     _show(qtbot, page)
-    assert not page.form_box.isEnabled()  # nothing selected: the form cannot be used
+    assert not page.view.followup.form_box.isEnabled()  # nothing selected: the form cannot be used
     assert not page.save_followup()
-    assert "Select an activity" in page.form_error.text()
-    page.plan_view.selectRow(_first_activity_row(page))
-    page.comment_edit.setPlainText("utan status")
-    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
-    assert page.form_error.isVisible()
-    assert page.form_error.text() == "Choose a status for the follow-up."
-    page.status_combo.setCurrentIndex(page.status_combo.findData("PAGAR"))
-    page.comment_edit.setPlainText("x" * 10_001)
+    assert "Select an activity" in page.view.followup.form_error.text()
+    page.view.plan_table.selectRow(_first_activity_row(page))
+    page.view.followup.comment_edit.setPlainText("utan status")
+    qtbot.mouseClick(page.view.followup.save_button, Qt.MouseButton.LeftButton)
+    assert page.view.followup.form_error.isVisible()
+    assert page.view.followup.form_error.text() == "Choose a status for the follow-up."
+    page.view.followup.status_combo.setCurrentIndex(
+        page.view.followup.status_combo.findData("PAGAR")
+    )
+    page.view.followup.comment_edit.setPlainText("x" * 10_001)
     assert not page.save_followup()
-    assert "too long" in page.form_error.text()
+    assert "too long" in page.view.followup.form_error.text()
     activity = page.selected_activity()
     assert activity is not None and demo.plans.followups(activity.id or 0) == []
-    assert page.comment_edit.toPlainText() == "x" * 10_001  # the input is kept
+    assert page.view.followup.comment_edit.toPlainText() == "x" * 10_001  # the input is kept
 
 
 def test_copy_to_next_year_after_confirmation(qtbot: QtBot, demo: VaultService) -> None:
@@ -127,24 +131,26 @@ def test_copy_to_next_year_after_confirmation(qtbot: QtBot, demo: VaultService) 
     _show(qtbot, page)
     activity = page.plan_model.rows()[_first_activity_row(page)].activity
     assert activity is not None
-    page.plan_view.selectRow(_first_activity_row(page))
-    page.status_combo.setCurrentIndex(page.status_combo.findData("GENOMFORD"))
+    page.view.plan_table.selectRow(_first_activity_row(page))
+    page.view.followup.status_combo.setCurrentIndex(
+        page.view.followup.status_combo.findData("GENOMFORD")
+    )
     assert page.save_followup()
 
     # Cancel first: nothing happens.
-    qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.view.copy_button, Qt.MouseButton.LeftButton)
     box = page.confirm_box
     assert box is not None and box.isVisible() and "2022" in box.text()
     box.button(QMessageBox.StandardButton.Cancel).click()
     assert [p.year for p in demo.plans.all()] == [2021]
 
-    qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.view.copy_button, Qt.MouseButton.LeftButton)
     assert page.confirm_box is not None
     with qtbot.waitSignal(page.plan_copied, timeout=2000) as blocker:
         page.confirm_box.button(QMessageBox.StandardButton.Yes).click()
     assert blocker.args == [2022]
     assert [p.year for p in demo.plans.all()] == [2021, 2022]
-    assert page.plan_combo.currentText() == "2022"
+    assert page.view.plan_combo.currentText() == "2022"
     assert page.period().year == 2022
     assert page.plan_model.section_sizes()[0][1] == 7
     lines = [line for line in page.plan_model.rows() if line.activity is not None]
@@ -153,10 +159,13 @@ def test_copy_to_next_year_after_confirmation(qtbot: QtBot, demo: VaultService) 
     assert all(line.status is None for line in lines)
     # A second copy to 2022 is refused with a message.
     page.select_plan(2021)
-    qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.view.copy_button, Qt.MouseButton.LeftButton)
     assert page.confirm_box is not None
     page.confirm_box.button(QMessageBox.StandardButton.Yes).click()
-    assert page.copy_error.isVisible() and "already a plan for 2022" in page.copy_error.text()
+    assert (
+        page.view.copy_error.isVisible()
+        and "already a plan for 2022" in page.view.copy_error.text()
+    )
     assert len(demo.plans.all()) == 2
 
 
@@ -168,14 +177,14 @@ def test_training_counts_entered_on_the_page_show_the_share_and_keep_history(
     assert page.title() == "Training" and page.page_id == "training"
     unit, course = service.training.units()[0], service.training.courses()[0]
     page.set_unit_and_course(unit.code, course.code)
-    page.relevant_spin.setValue(20)
-    page.completed_spin.setValue(8)
-    page.as_of_edit.setDate(QDate(2021, 4, 30))
+    page.view.relevant_spin.setValue(20)
+    page.view.completed_spin.setValue(8)
+    page.view.as_of_edit.setDate(QDate(2021, 4, 30))
     assert page.save_count()
-    page.completed_spin.setValue(12)
-    page.as_of_edit.setDate(QDate(2021, 8, 31))
+    page.view.completed_spin.setValue(12)
+    page.view.as_of_edit.setDate(QDate(2021, 8, 31))
     with qtbot.waitSignal(page.count_saved, timeout=2000):
-        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.view.save_button, Qt.MouseButton.LeftButton)
     latest = [
         r
         for r in range(page.latest_model.rowCount())
@@ -192,12 +201,12 @@ def test_training_counts_entered_on_the_page_show_the_share_and_keep_history(
     assert history == [("2021-08-31", "60.0 %"), ("2021-04-30", "40.0 %")]
 
     # More completed than relevant: refused, shown, nothing stored.
-    page.relevant_spin.setValue(10)
-    page.completed_spin.setValue(11)
-    page.as_of_edit.setDate(QDate(2021, 12, 31))
-    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
-    assert page.form_error.isVisible()
-    assert page.form_error.text() == "More staff completed than are relevant."
+    page.view.relevant_spin.setValue(10)
+    page.view.completed_spin.setValue(11)
+    page.view.as_of_edit.setDate(QDate(2021, 12, 31))
+    qtbot.mouseClick(page.view.save_button, Qt.MouseButton.LeftButton)
+    assert page.view.form_error.isVisible()
+    assert page.view.form_error.text() == "More staff completed than are relevant."
     assert len(service.training.counts()) == 2
     assert page.history_model.rowCount() == 2
 
@@ -205,16 +214,16 @@ def test_training_counts_entered_on_the_page_show_the_share_and_keep_history(
 def test_training_history_follows_the_selected_latest_row(qtbot: QtBot, demo: VaultService) -> None:
     page = TrainingPage(demo)
     _show(qtbot, page)
-    course = page.latest_course_combo.currentData()
+    course = page.view.latest_course_combo.currentData()
     latest = [t for t in demo.training.counts(latest_only=True) if t.course_code == course]
     assert page.latest_model.rowCount() == len(latest) > 0
     # The other course has a table of its own.
-    page.latest_course_combo.setCurrentIndex(1)
+    page.view.latest_course_combo.setCurrentIndex(1)
     assert all(t.course_code != course for t in page.latest_model.rows())
-    page.latest_course_combo.setCurrentIndex(0)
-    page.latest_view.selectRow(0)
+    page.view.latest_course_combo.setCurrentIndex(0)
+    page.view.latest_table.selectRow(0)
     first = page.latest_model.rows()[0]
-    assert page.unit_combo.currentData() == first.unit_code
+    assert page.view.unit_combo.currentData() == first.unit_code
     expected = [
         t
         for t in demo.training.counts()
@@ -307,10 +316,10 @@ def test_screenshots_in_swedish(qtbot: QtBot, demo: VaultService, screenshot_dir
     assert plan.grab().save(str(screenshot_dir / "main-plan.png"))
     training = TrainingPage(demo)
     _show(qtbot, training)
-    training.latest_view.selectRow(1)
+    training.view.latest_table.selectRow(1)
     second = training.latest_model.rows()[1]
     _ready_for_the_picture(
-        qtbot, training, lambda: training.unit_combo.currentData() == second.unit_code
+        qtbot, training, lambda: training.view.unit_combo.currentData() == second.unit_code
     )
     assert training.grab().save(str(screenshot_dir / "main-training.png"))
     contacts = ContactsPage(demo)

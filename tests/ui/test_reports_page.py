@@ -19,7 +19,8 @@ from vbedesk.reports.catalog import Kind
 from vbedesk.storage.service import VaultService
 from vbedesk.storage.vault import Vault
 from vbedesk.ui.dialogs.disclosure_notice import DisclosureNoticeDialog
-from vbedesk.ui.pages.reports import ANALYSIS_DRAFT, ReportsPage
+from vbedesk.ui.pages.reports import ReportsPage
+from vbedesk.ui.pages.reports_presenter import ANALYSIS_DRAFT
 
 WINDOW = (1280, 800)
 #: A valid personnummer (check digit right): what the guard must flag.
@@ -89,8 +90,8 @@ def test_the_page_is_in_the_navigation_after_lagesbild() -> None:
 
 def test_followup_report_from_the_page_has_every_activity(qtbot: QtBot, page: ReportsPage) -> None:
     page.set_kind(Kind.FOLLOWUP)
-    page.period_year_spin.setValue(2021)
-    page.period_kind_combo.setCurrentIndex(page.period_kind_combo.findData("VB"))
+    page.view.period_year_spin.setValue(2021)
+    page.view.period_kind_combo.setCurrentIndex(page.view.period_kind_combo.findData("VB"))
     reader = _generate(qtbot, page)
     text = " ".join(_text(reader).split())
     plan = plan_2021()
@@ -99,8 +100,8 @@ def test_followup_report_from_the_page_has_every_activity(qtbot: QtBot, page: Re
     for activity in activities:
         assert " ".join(activity.text.split()) in text, activity.text[:40]
     assert "VB 2021" in text
-    assert page.preview.page_count() == len(reader.pages) >= 1
-    assert page.save_button.isEnabled() and page.print_button.isEnabled()
+    assert page.view.preview.page_count() == len(reader.pages) >= 1
+    assert page.view.save_button.isEnabled() and page.view.print_button.isEnabled()
     # Nothing has left the vault by building a preview.
     assert page.service.disclosures.all() == []
 
@@ -118,21 +119,21 @@ def test_each_report_is_built_and_previewed(
     qtbot: QtBot, page: ReportsPage, kind: Kind, expected: str
 ) -> None:
     page.set_kind(kind)
-    page.year_spin.setValue(2021)
-    page.incident_spin.setValue(1)
+    page.view.year_spin.setValue(2021)
+    page.view.incident_spin.setValue(1)
     reader = _generate(qtbot, page)
     assert expected in _text(reader)
-    assert page.preview.page_count() == len(reader.pages)
+    assert page.view.preview.page_count() == len(reader.pages)
 
 
 def test_a_missing_plan_is_a_clear_message_and_no_preview(qtbot: QtBot, page: ReportsPage) -> None:
     page.set_kind(Kind.FOLLOWUP)
-    page.period_year_spin.setValue(2030)
+    page.view.period_year_spin.setValue(2030)
     task = page.generate()
     assert task is not None
     qtbot.waitUntil(lambda: task.is_finished, timeout=30_000)
-    assert "There is no action plan for 2030" in page.status.text()
-    assert page.output is None and not page.save_button.isEnabled()
+    assert "There is no action plan for 2030" in page.view.status.text()
+    assert page.output is None and not page.view.save_button.isEnabled()
 
 
 def test_save_as_shows_the_notice_and_records_recipient_and_purpose(
@@ -156,7 +157,7 @@ def test_save_as_shows_the_notice_and_records_recipient_and_purpose(
     assert page.register_model.rowCount() == 1
     assert page.register_model.text(0, page.register_model.COL_RECIPIENT) == "Nämnden"
     assert page.register_model.text(0, page.register_model.COL_WHERE) == str(target.resolve())
-    assert "disclosure register" in page.status.text()
+    assert "disclosure register" in page.view.status.text()
 
 
 def test_cancelling_the_notice_writes_and_records_nothing(
@@ -169,7 +170,7 @@ def test_cancelling_the_notice_writes_and_records_nothing(
     assert page.file_dialog is None
     assert list(tmp_path.glob("*.pdf")) == []
     assert page.service.disclosures.all() == []
-    assert "nothing was written" in page.status.text()
+    assert "nothing was written" in page.view.status.text()
 
 
 def test_an_existing_file_is_never_overwritten(
@@ -185,7 +186,7 @@ def test_an_existing_file_is_never_overwritten(
     assert page.task is not None
     qtbot.waitUntil(lambda: page.task is not None and page.task.is_finished, timeout=30_000)
     assert target.read_bytes() == b"mine"
-    assert "already a file called taken.pdf" in page.status.text()
+    assert "already a file called taken.pdf" in page.view.status.text()
     assert page.service.disclosures.all() == []
 
 
@@ -199,7 +200,7 @@ def test_print_goes_through_the_notice_and_the_print_dialog(
     dialog = page.print_dialog
     assert isinstance(dialog, QPrintDialog) and dialog.isVisible()
     dialog.reject()
-    assert "nothing was printed" in page.status.text()
+    assert "nothing was printed" in page.view.status.text()
     assert page.service.disclosures.all() == []
 
 
@@ -207,7 +208,7 @@ def test_print_to_a_pdf_printer_prints_every_page_and_records_it(
     qtbot: QtBot, page: ReportsPage, tmp_path: Path
 ) -> None:
     page.set_kind(Kind.FOLLOWUP)
-    page.period_year_spin.setValue(2021)
+    page.view.period_year_spin.setValue(2021)
     reader = _generate(qtbot, page)
     assert page.output is not None
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
@@ -231,8 +232,8 @@ def test_statistics_export_opens_back_with_openpyxl(
     qtbot: QtBot, page: ReportsPage, tmp_path: Path
 ) -> None:
     page.set_kind(Kind.LAGESBILD)
-    page.year_spin.setValue(2021)
-    assert page.export_button.isEnabled()
+    page.view.year_spin.setValue(2021)
+    assert page.view.export_button.isEnabled()
     page.export()
     _answer_notice(qtbot, page, "Central samordnare", "Årlig sammanställning")
     target = tmp_path / "statistik.xlsx"
@@ -256,7 +257,7 @@ def test_followup_export_as_xlsx_and_as_csv(
     qtbot: QtBot, page: ReportsPage, tmp_path: Path
 ) -> None:
     page.set_kind(Kind.FOLLOWUP)
-    page.period_year_spin.setValue(2021)
+    page.view.period_year_spin.setValue(2021)
     first = plan_2021().sections[0].activities[0].text
     for name in ("uppfoljning.xlsx", "uppfoljning.csv"):
         page.export()
@@ -274,10 +275,10 @@ def test_the_analysis_is_saved_and_printed_in_the_lagesbild(
     qtbot: QtBot, page: ReportsPage
 ) -> None:
     page.set_kind(Kind.LAGESBILD)
-    page.year_spin.setValue(2021)
-    assert page.analysis_box.isVisible()
+    page.view.year_spin.setValue(2021)
+    assert page.view.analysis_box.isVisible()
     text = "Klotter ökade i Vällingby centrum under hösten; samverkan med fastighetsägare."
-    page.analysis.edit.setPlainText(text)
+    page.view.analysis.edit.setPlainText(text)
     assert page.analysis_dirty()
     assert page.save_analysis()
     assert page.service.situation.analysis(2021) == text
@@ -287,8 +288,8 @@ def test_the_analysis_is_saved_and_printed_in_the_lagesbild(
 
 def test_unsaved_analysis_is_saved_before_the_preview(qtbot: QtBot, page: ReportsPage) -> None:
     page.set_kind(Kind.LAGESBILD)
-    page.year_spin.setValue(2021)
-    page.analysis.edit.setPlainText("Lugnt år för skolorna i Råcksta.")
+    page.view.year_spin.setValue(2021)
+    page.view.analysis.edit.setPlainText("Lugnt år för skolorna i Råcksta.")
     reader = _generate(qtbot, page)
     assert page.service.situation.analysis(2021) == "Lugnt år för skolorna i Råcksta."
     assert "Lugnt år för skolorna i Råcksta." in _text(reader)
@@ -298,12 +299,12 @@ def test_a_personnummer_in_the_analysis_is_flagged_and_not_saved(
     qtbot: QtBot, page: ReportsPage
 ) -> None:
     page.set_kind(Kind.LAGESBILD)
-    page.year_spin.setValue(2021)
-    page.analysis.edit.setPlainText(f"Gäller {PERSONNUMMER} i Grimsta.")
-    page.analysis.edit.rescan()
-    assert any(f.blocking for f in page.analysis.edit.findings())
-    assert "personnummer" in page.analysis.explanation_text().lower()
-    assert PERSONNUMMER not in page.analysis.explanation_text()
+    page.view.year_spin.setValue(2021)
+    page.view.analysis.edit.setPlainText(f"Gäller {PERSONNUMMER} i Grimsta.")
+    page.view.analysis.edit.rescan()
+    assert any(f.blocking for f in page.view.analysis.edit.findings())
+    assert "personnummer" in page.view.analysis.explanation_text().lower()
+    assert PERSONNUMMER not in page.view.analysis.explanation_text()
     assert not page.save_analysis()
     assert page.service.situation.analysis(2021) == ""
     box = page.save_anyway_box
@@ -317,8 +318,8 @@ def test_a_personnummer_in_the_analysis_is_flagged_and_not_saved(
 
 def test_save_anyway_keeps_a_flagged_analysis(qtbot: QtBot, page: ReportsPage) -> None:
     page.set_kind(Kind.LAGESBILD)
-    page.year_spin.setValue(2021)
-    page.analysis.edit.setPlainText(f"Gäller {PERSONNUMMER}.")
+    page.view.year_spin.setValue(2021)
+    page.view.analysis.edit.setPlainText(f"Gäller {PERSONNUMMER}.")
     page.save_analysis()
     box = page.save_anyway_box
     assert isinstance(box, QMessageBox)
@@ -330,14 +331,14 @@ def test_unsaved_analysis_becomes_a_draft_and_comes_back(
     qtbot: QtBot, page: ReportsPage, demo: VaultService
 ) -> None:
     page.set_kind(Kind.LAGESBILD)
-    page.year_spin.setValue(2021)
-    page.analysis.edit.setPlainText("Halvfärdig text")
+    page.view.year_spin.setValue(2021)
+    page.view.analysis.edit.setPlainText("Halvfärdig text")
     page.save_draft()  # what the lock asks for
     assert [d.ref for d in demo.drafts.all(ANALYSIS_DRAFT)] == ["2021"]
     again = ReportsPage(demo)
     qtbot.addWidget(again)
-    again.year_spin.setValue(2021)
+    again.view.year_spin.setValue(2021)
     again.refresh()
-    assert again.analysis.text() == "Halvfärdig text"
-    assert "draft" in again.analysis_status.text()
+    assert again.view.analysis.text() == "Halvfärdig text"
+    assert "draft" in again.view.analysis_status.text()
     assert demo.situation.analysis(2021) == ""

@@ -45,9 +45,9 @@ from vbedesk.reports.incident import FIELD_LABELS, incident_values
 from vbedesk.storage.service import VaultService
 from vbedesk.ui.messages import ask_save_anyway, warning_colour
 from vbedesk.ui.models.plan_models import DISPLAY, RowTableModel
-from vbedesk.ui.pages.plan import WrappingTableView
 from vbedesk.ui.tasks import Task, run_task
 from vbedesk.ui.widgets.guarded_text import GuardedTextEdit, explain
+from vbedesk.ui.widgets.tables import WrappingTableView
 
 #: More files than this in one go are refused before anything is read.
 MAX_FILES = 200

@@ -23,10 +23,11 @@ from vbedesk.errors import InputRefused
 from vbedesk.i18n import _
 from vbedesk.model import Contact
 from vbedesk.storage.service import VaultService
-from vbedesk.ui.messages import delete_when_finished
+from vbedesk.ui.messages import delete_when_finished, error_text
 from vbedesk.ui.models.contacts_models import ContactsModel, LegalReferencesModel
 from vbedesk.ui.page import Page, heading_font
-from vbedesk.ui.pages.plan import WrappingTableView, error_label, refused_text, show_error
+from vbedesk.ui.widgets.fields import error_label, show_error
+from vbedesk.ui.widgets.tables import WrappingTableView
 
 
 class VerifyContactDialog(QDialog):
@@ -200,7 +201,7 @@ class ContactsPage(Page):
         try:
             self.service.contacts.verify(code, phone, on or date.today())
         except InputRefused as exc:
-            show_error(self.error, refused_text(exc))
+            show_error(self.error, error_text(exc))
             return False
         show_error(self.error, "")
         self.refresh()
