@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -9,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSPHRASE, run_cli
+from vbedesk.errors import InputRefused as InputRefusedError
 from vbedesk.model import Incident
 from vbedesk.routine import (
+    Choice,
     RoutineDefinition,
     RoutineInvalid,
     RoutineSession,
@@ -24,14 +27,14 @@ CHILD = {"N1": "JA", "N2": "JA", "N3": "JA", "N4": "JA", "N8": ["POLIS"], "N9": 
 PROPAGANDA = {"N1": "NEJ", "N2": "NEJ", "N3": "NEJ", "N8": ["INGEN"], "N9": "NEJ"}
 
 
-def finished(definition: RoutineDefinition, answers: dict[str, object]) -> RoutineSession:
+def finished(definition: RoutineDefinition, answers: Mapping[str, Choice]) -> RoutineSession:
     session = RoutineSession.start(definition, T0)
     n = 0
     while not session.finished:
         n += 1
         step = session.current
         move = None if step.kind == StepKind.ACTION else answers[step.id]
-        session.answer(move, T0 + timedelta(minutes=n))  # type: ignore[arg-type]
+        session.answer(move, T0 + timedelta(minutes=n))
     return session
 
 
@@ -46,9 +49,12 @@ def incident_from(session: RoutineSession, description: str) -> Incident:
     )
 
 
-def test_active_routine_is_the_shipped_one_stored_on_first_use(service: VaultService) -> None:
-    assert service.routines.versions() == []
+def test_a_new_vault_keeps_the_shipped_routine_and_reading_it_writes_nothing(
+    service: VaultService,
+) -> None:
+    audit_rows = len(service.audit_entries(1000))
     definition = service.routines.active()
+    assert len(service.audit_entries(1000)) == audit_rows  # a read only
     assert (definition.id, definition.version) == ("stockholm-oro-handelse", "2025.1")
     versions = service.routines.versions()
     assert [(v.routine_id, v.version, v.active) for v in versions] == [
@@ -257,3 +263,26 @@ def test_case_log_report_from_the_command_line(tmp_path: Path, service: VaultSer
     assert missing.returncode == 3
     assert "No case log with id 999." in missing.stderr
     assert not (tmp_path / "none.pdf").exists()
+
+
+def test_a_vault_made_before_the_routine_was_kept_stores_it_with_its_first_case_log(
+    service: VaultService,
+) -> None:
+    from sqlalchemy import delete
+
+    from vbedesk.storage.tables import RoutineDefinitionRow
+
+    with service.store.write() as work:  # as a vault made before kept none
+        work.session.execute(delete(RoutineDefinitionRow))
+    assert service.routines.versions() == []
+    definition = service.routines.active()  # the shipped file, read only
+    assert service.routines.versions() == []
+    log = service.case_logs.save(finished(definition, PROPAGANDA).case_log(T0))
+    assert log.id is not None
+    assert [(v.version, v.active) for v in service.routines.versions()] == [
+        (definition.version, True)
+    ]
+    with pytest.raises(InputRefusedError):  # any other unknown version is still refused
+        service.case_logs.save(
+            replace(finished(definition, PROPAGANDA).case_log(T0), routine_version="9.9")
+        )

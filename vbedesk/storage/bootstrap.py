@@ -8,6 +8,7 @@ from vbedesk import demo
 from vbedesk.errors import InputRefused
 from vbedesk.i18n import N_
 from vbedesk.passphrase import passphrase_problems
+from vbedesk.routine import shipped_content
 from vbedesk.storage.keys import KdfParams
 from vbedesk.storage.service import VaultService
 from vbedesk.storage.vault import Vault
@@ -41,6 +42,7 @@ def create_vault(
             service.training.add_unit(unit)
         for course in demo.courses():
             service.training.add_course(course)
+        service.routines.load(shipped_content())  # the routine in use, kept from the start
     except BaseException:
         vault.close()
         raise

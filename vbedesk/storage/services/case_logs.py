@@ -11,7 +11,7 @@ from vbedesk import guard
 from vbedesk.changes import Area
 from vbedesk.errors import InputRefused
 from vbedesk.i18n import N_
-from vbedesk.incidents import free_texts
+from vbedesk.incidents import free_texts, validate_incident
 from vbedesk.model import (
     Incident,
 )
@@ -70,7 +70,7 @@ class CaseLogService(AreaService):
         prepared = None
         texts: dict[str, str | None] = {"notes": log.notes}
         if incident is not None:
-            prepared = self._svc.incidents.prepare(incident, self._svc.settings().retention_years)
+            prepared = validate_incident(incident, self.taxonomies)
             texts.update(free_texts(prepared))
         findings = guard.guarded(texts, accept=accept_findings)
         detail = "accepted-findings" if guard.has_blocking(f for _, f in findings) else ""
@@ -82,7 +82,9 @@ class CaseLogService(AreaService):
                     RoutineDefinitionRow.version == log.routine_version,
                 )
             )
-            if kept is None:
+            if kept is None and not self._svc.routines.keep_shipped(
+                log.routine_id, log.routine_version
+            ):
                 raise InputRefused(
                     N_("Routine {id} version {version} is not kept in the vault."),
                     id=log.routine_id[:64],
@@ -90,6 +92,8 @@ class CaseLogService(AreaService):
                 )
             incident_id = log.incident_id
             if prepared is not None:
+                retention = self._svc.settings().retention_years  # joins this unit
+                prepared = self._svc.incidents.with_retention(prepared, retention)
                 inc_row = IncidentRow(created_at=stamp, updated_at=stamp)
                 fill_row(inc_row, prepared)
                 s.add(inc_row)

@@ -62,13 +62,20 @@ class IncidentService(AreaService):
     AREAS = (Area.INCIDENTS,)
 
     def prepare(self, incident: Incident, retention_years: int) -> Incident:
-        incident = validate_incident(incident, self.taxonomies)
-        if incident.retain_until is None:
-            incident = replace(
-                incident,
-                retain_until=default_retain_until(incident.received_on, retention_years),
-            )
-        return incident
+        """Validated, with its retention date (the default for ``retention_years``)."""
+        return self.with_retention(validate_incident(incident, self.taxonomies), retention_years)
+
+    @staticmethod
+    def with_retention(incident: Incident, retention_years: int) -> Incident:
+        if incident.retain_until is not None:
+            return incident
+        return replace(
+            incident, retain_until=default_retain_until(incident.received_on, retention_years)
+        )
+
+    def _retention_years(self) -> int:
+        """The retention setting, read in the unit of work that saves (``settings`` joins it)."""
+        return self._svc.settings().retention_years
 
     @staticmethod
     def scan(incident: Incident) -> list[tuple[str, guard.Finding]]:
@@ -82,10 +89,10 @@ class IncidentService(AreaService):
         return guard.guarded(free_texts(incident), accept=accept_findings, record=record)
 
     def add(self, incident: Incident, *, accept_findings: bool = False) -> SaveResult:
-        retention = self._svc.settings().retention_years
-        incident = self.prepare(incident, retention)
+        incident = validate_incident(incident, self.taxonomies)
         findings = self._guard(incident, accept_findings)
         with self._write() as s:
+            incident = self.with_retention(incident, self._retention_years())
             row = IncidentRow(created_at=now_utc(), updated_at=now_utc())
             fill_row(row, incident)
             s.add(row)
@@ -98,10 +105,10 @@ class IncidentService(AreaService):
     def update(self, incident: Incident, *, accept_findings: bool = False) -> SaveResult:
         if incident.id is None:
             raise ValueError("update needs an incident id")
-        retention = self._svc.settings().retention_years
-        incident = self.prepare(incident, retention)
+        incident = validate_incident(incident, self.taxonomies)
         findings = self._guard(incident, accept_findings)
         with self._write() as s:
+            incident = self.with_retention(incident, self._retention_years())
             row = s.get(IncidentRow, incident.id)
             if row is None:
                 raise NotFound(id=incident.id)
@@ -126,14 +133,14 @@ class IncidentService(AreaService):
         self, incidents: Sequence[Incident], *, accept_findings: bool = False, source: str = ""
     ) -> list[int]:
         """All or nothing: every record validated and guarded first, then one transaction."""
-        retention = self._svc.settings().retention_years
-        prepared = [self.prepare(inc, retention) for inc in incidents]
-        for number, inc in enumerate(prepared, start=1):
+        checked = [validate_incident(inc, self.taxonomies) for inc in incidents]
+        for number, inc in enumerate(checked, start=1):
             self._guard(inc, accept_findings, record=number)
         stamp = now_utc()
         with self._write() as s:
+            retention = self._retention_years()
             rows = []
-            for inc in prepared:
+            for inc in (self.with_retention(inc, retention) for inc in checked):
                 row = IncidentRow(created_at=stamp, updated_at=stamp)
                 fill_row(row, inc)
                 rows.append(row)

@@ -201,17 +201,19 @@ class PlanService(AreaService):
         self, period: Period
     ) -> list[tuple[PlanSection, list[tuple[Activity, FollowUp | None]]]]:
         """The plan of ``period``'s year: per section its activities and the newest follow-up
-        of the period (``None`` when none is noted); empty when there is no such plan."""
-        plan = next((p for p in self.all() if p.year == period.year), None)
-        if plan is None or plan.id is None:
-            return []
-        result: list[tuple[PlanSection, list[tuple[Activity, FollowUp | None]]]] = []
-        for section in self.sections(plan.id):
-            assert section.id is not None
-            lines: list[tuple[Activity, FollowUp | None]] = []
-            for act in self.activities(section.id):
-                assert act.id is not None
-                found = self.followups(act.id, period)
-                lines.append((act, found[-1] if found else None))
-            result.append((section, lines))
+        of the period (``None`` when none is noted); empty when there is no such plan.
+        One snapshot: the calls below join it."""
+        with self._store.read():
+            plan = next((p for p in self.all() if p.year == period.year), None)
+            if plan is None or plan.id is None:
+                return []
+            result: list[tuple[PlanSection, list[tuple[Activity, FollowUp | None]]]] = []
+            for section in self.sections(plan.id):
+                assert section.id is not None
+                lines: list[tuple[Activity, FollowUp | None]] = []
+                for act in self.activities(section.id):
+                    assert act.id is not None
+                    found = self.followups(act.id, period)
+                    lines.append((act, found[-1] if found else None))
+                result.append((section, lines))
         return result

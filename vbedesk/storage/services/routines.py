@@ -47,6 +47,10 @@ class RoutineService(AreaService):
             raise InputRefused(N_("The routine file is too large."))
         definition = parse_definition(content, self.context())
         with self._write() as s:
+            if s.scalar(select(RoutineDefinitionRow.id).limit(1)) is None and content != (
+                shipped := shipped_content()
+            ):
+                self.load(shipped)  # a vault from before: the revision keeps what it replaces
             row = s.scalar(
                 select(RoutineDefinitionRow).where(
                     RoutineDefinitionRow.routine_id == definition.id,
@@ -82,7 +86,12 @@ class RoutineService(AreaService):
         return definition
 
     def active(self) -> RoutineDefinition:
-        """The routine in use: the stored active one, else the shipped file (stored now)."""
+        """The routine in use: the stored active one, else the shipped file.
+
+        A read only: a new vault keeps the shipped file from the start; in a vault made
+        before that, the first case log that follows it keeps it (``keep_shipped``), in
+        that case log's own transaction.
+        """
         with self._read() as s:
             content = s.scalar(
                 select(RoutineDefinitionRow.content)
@@ -90,10 +99,18 @@ class RoutineService(AreaService):
                 .order_by(RoutineDefinitionRow.loaded_at.desc())
                 .limit(1)
             )
-        if content is None:
-            return self.load(shipped_content())
+            if content is None:
+                return parse_definition(shipped_content(), self.context())
         # Checked against the vault's codes when loaded; the graph is checked again here.
         return parse_definition(content)
+
+    def keep_shipped(self, routine_id: str, version: str) -> bool:
+        """Keep the shipped routine if it is ``routine_id`` ``version`` (inside a write)."""
+        shipped = parse_definition(shipped_content(), self.context())
+        if (shipped.id, shipped.version) != (routine_id, version):
+            return False
+        self.load(shipped_content())
+        return True
 
     def definition(self, routine_id: str, version: str) -> RoutineDefinition:
         """A kept version, e.g. the one an old case log followed."""
