@@ -220,7 +220,7 @@ class KeyringStore:
         if vault_id:
             self.delete(self._backup_account(vault_id))
 
-    # -- the rollback counter's copy (see ``Vault._follow_generation``) ---------------
+    # -- the rollback counter's copy (see ``GenerationTracker.follow``) ------------
     @staticmethod
     def _generation_account(vault_id: str) -> str:
         return f"{vault_id}:generation"

@@ -14,7 +14,6 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,15 +34,12 @@ from vbedesk.errors import (
 from vbedesk.i18n import N_
 from vbedesk.recovery import decode_recovery_key, encode_recovery_key
 from vbedesk.storage.files import create_private_file
-from vbedesk.storage.keys import (
-    KdfParams,
-    KeyFile,
-    calibrate,
-    generation_seal,
-    generation_sealed,
-    load_with_fallback,
-    new_data_key,
-)
+
+# The rollback finding is part of the vault's API: ``service`` and the tests import it here.
+from vbedesk.storage.generation import ROLLBACK_KEY as ROLLBACK_KEY
+from vbedesk.storage.generation import GenerationTracker, bump_generation
+from vbedesk.storage.generation import RollbackSuspected as RollbackSuspected
+from vbedesk.storage.keys import KdfParams, KeyFile, calibrate, load_with_fallback, new_data_key
 from vbedesk.storage.secrets import KeyringStore
 
 if TYPE_CHECKING:
@@ -142,32 +138,6 @@ def synced_folder_marker(path: Path) -> str | None:
     return None
 
 
-#: Meta row written into a database found older than the key file says it should be.
-ROLLBACK_KEY = "rollback_suspected"
-
-
-@dataclass(frozen=True)
-class RollbackSuspected:
-    """The database is older than the last session (a restored or synced-back old copy).
-
-    ``found`` is the database's generation when it was opened, ``expected`` the one the
-    key file recorded when the vault was last opened or closed. The finding is kept in
-    the database until the coordinator accepts this copy (``accept_old_copy``).
-    """
-
-    found: int
-    expected: int
-    detected_at: str
-
-    @classmethod
-    def parse(cls, value: object) -> RollbackSuspected | None:
-        """The finding as the ``meta`` table keeps it (``found|expected|when``), or None."""
-        if value is None:
-            return None
-        found, expected, detected_at = str(value).split("|", 2)
-        return cls(int(found), int(expected), detected_at)
-
-
 def _prev_key_path(folder: Path) -> Path:
     return folder / (KEY_NAME + ".prev")
 
@@ -207,11 +177,8 @@ class Vault:
         self._data_key: bytes | None = data_key
         self.vault_id = vault_id
         self._lock = lock
-        #: The key file whose generation this session keeps current (None: no key file).
-        self._keyfile: KeyFile | None = None
-        #: The keyring that keeps a copy of the generation while the key is remembered
-        #: there (None: no copy kept; see ``_follow_generation``).
-        self._store: KeyringStore | None = None
+        #: The generation counter and its records in the key file and the keyring.
+        self._generations = GenerationTracker(self)
         #: One writer at a time: the program's writes queue here rather than on SQLite's
         #: busy handler. Reads take no lock: each reads its own snapshot under WAL.
         self.write_lock = threading.Lock()
@@ -284,7 +251,7 @@ class Vault:
             lock.release()
             raise
         vault = cls._finish_open(folder, data_key, lock, expected_id=vault_id)
-        vault._follow_generation()
+        vault._generations.follow()
         return vault, encode_recovery_key(data_key)
 
     @classmethod
@@ -328,7 +295,7 @@ class Vault:
             # A save was interrupted: write the key file that worked back in place, which
             # also removes the leftover previous version.
             used.save(folder / KEY_NAME, data_key, passphrase)
-        vault._follow_generation(store)
+        vault._generations.follow(store)
         return vault
 
     @staticmethod
@@ -397,9 +364,7 @@ class Vault:
             cls._copy_before_migration(engine, folder, revision)
             schema.upgrade(engine)
         with engine.begin() as conn:
-            conn.execute(
-                text("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
-            )
+            bump_generation(conn)
 
     @staticmethod
     def _copy_before_migration(engine: Engine, folder: Path, revision: str | None) -> Path:
@@ -449,7 +414,7 @@ class Vault:
                 return
             self._closed = True  # only this thread goes on: the generation's write may run
         try:
-            self._advance_generation()
+            self._generations.advance()
         finally:
             engine, self.engine = self.engine, None
             engine.dispose()
@@ -525,10 +490,9 @@ class Vault:
             log.warning("the remembered key no longer opens this vault; it was forgotten")
             store.delete(vault_id)
             return None
-        if vault._store is None:
+        if vault._generations.store is None:
             # Remembered before the keyring kept the counter's copy: start it now.
-            vault._store = store
-            vault._seal_keyring(vault.generation())
+            vault._generations.keep_in(store)
         return vault
 
     def remember(self, store: KeyringStore) -> None:
@@ -537,14 +501,13 @@ class Vault:
         From then on the keyring also keeps a copy of the rollback counter.
         """
         store.set(self.vault_id, self.data_key)
-        self._store = store
-        self._seal_keyring(self.generation())
+        self._generations.keep_in(store)
 
     def forget(self, store: KeyringStore) -> None:
         """Remove the remembered key and the counter's copy from the keyring."""
         store.delete(self.vault_id)
         store.delete_generation(self.vault_id)
-        self._store = None
+        self._generations.store = None
 
     def change_passphrase(self, new_passphrase: str, *, kdf: KdfParams | None = None) -> None:
         """Rewrap the data key under a new passphrase; the database is not touched.
@@ -556,131 +519,23 @@ class Vault:
         keyfile = keyfile.with_generation(self.generation(), self.data_key)
         with damage_as_error():  # a full disk: DiskFull, and the old passphrase still opens
             keyfile.save(self.folder / KEY_NAME, self.data_key, new_passphrase)
-        self._keyfile = keyfile
+        self._generations.keyfile = keyfile
 
     def recovery_key(self) -> str:
         return encode_recovery_key(self.data_key)
 
-    # -- generation: rollback detection ------------------------------------------------
+    # -- generation: rollback detection (storage/generation.py) -------------------------
     def generation(self) -> int:
         """The database's generation: +1 at every open and every close."""
-        with self.require_engine().connect() as conn:
-            value = conn.execute(text("SELECT value FROM meta WHERE key = 'generation'")).scalar()
-        return int(value or 0)
+        return self._generations.current()
 
     def rollback_suspected(self) -> RollbackSuspected | None:
-        """Set when this database was found older than the last session (see the class)."""
-        with self.require_engine().connect() as conn:
-            value = conn.execute(
-                text("SELECT value FROM meta WHERE key = :k"), {"k": ROLLBACK_KEY}
-            ).scalar()
-        return RollbackSuspected.parse(value)
+        """Set when this database was found older than the last session."""
+        return self._generations.rollback_suspected()
 
     def accept_old_copy(self) -> None:
         """The coordinator knows this copy is older and keeps working with it."""
-        with damage_as_error(), self.require_engine().begin() as conn:
-            conn.execute(text("DELETE FROM meta WHERE key = :k"), {"k": ROLLBACK_KEY})
-
-    def _current_keyfile(self) -> KeyFile | None:
-        """The key file of this vault in place (its wrap is not checked: no passphrase)."""
-        try:
-            keyfile = KeyFile.load(self.folder / KEY_NAME)
-        except (OSError, VbedeskError):
-            return None
-        return keyfile if keyfile.vault_id == self.vault_id else None
-
-    def _follow_generation(self, store: KeyringStore | None = None) -> None:
-        """After opening: compare with the recorded generations, then record ours.
-
-        The database's generation was raised by this open; before it, it must have been at
-        least what was recorded when the vault was last opened or closed: in the key file,
-        and, while the key is remembered, in the keyring (``store``), which a folder put
-        back whole, key file included, does not roll back. A lower one means an older copy
-        of the database is in place: that is written into the database (so ``check`` and
-        the window keep saying it until accepted), never passed over silently. A record
-        without a valid seal (from before this existed, a lost key file, or a copy sealed
-        by another data key, such as the vault this one was restored from) is not believed.
-        """
-        keyfile = self._current_keyfile()
-        now = self.generation()
-        recorded: list[int] = []
-        if keyfile is not None:
-            sealed = keyfile.sealed_generation(self.data_key)
-            if keyfile.generation is not None and sealed is None:
-                log.warning("the key file's generation seal does not match; it is renewed")
-            if sealed is not None:
-                recorded.append(sealed)
-        if store is not None:
-            kept = self._keyring_generation(store)
-            if kept is not None:
-                recorded.append(kept)
-                self._store = store  # the copy is on: keep it current
-        if recorded and now - 1 < max(recorded):
-            log.warning("the database is older than its recorded generation")
-            stamp = now_utc().isoformat(timespec="seconds")
-            with damage_as_error(), self.require_engine().begin() as conn:
-                conn.execute(
-                    text("INSERT OR REPLACE INTO meta(key, value) VALUES (:k, :v)"),
-                    {"k": ROLLBACK_KEY, "v": f"{now - 1}|{max(recorded)}|{stamp}"},
-                )
-        if keyfile is not None:
-            self._seal(keyfile, now)
-        self._seal_keyring(now)
-
-    def _keyring_generation(self, store: KeyringStore) -> int | None:
-        """The keyring's copy of the generation if present and sealed by this data key."""
-        entry = store.get_generation(self.vault_id)
-        if entry is None:
-            return None
-        value, seal = entry
-        if not generation_sealed(self.data_key, self.vault_id, value, seal):
-            log.warning("the keyring's generation seal does not match; it is not used")
-            return None
-        return value
-
-    def _seal_keyring(self, value: int) -> None:
-        """Record ``value`` in the keyring while the copy is on; a failure only logs."""
-        if self._store is None or self._data_key is None:
-            return
-        seal = generation_seal(self._data_key, self.vault_id, value)
-        if not self._store.set_generation(self.vault_id, value, seal):
-            log.warning("could not record the generation in the keyring")
-
-    def _seal(self, keyfile: KeyFile, value: int) -> None:
-        try:
-            sealed = keyfile.with_generation(value, self.data_key)
-            sealed.save_generation(self.folder / KEY_NAME)
-        except (OSError, VbedeskError) as exc:
-            # The vault works without it; only the rollback warning is weaker.
-            log.warning("could not record the generation in the key file (%s)", type(exc).__name__)
-            return
-        self._keyfile = sealed
-
-    def _advance_generation(self) -> None:
-        """On close: one more generation, in the database, then in the key file and keyring."""
-        if self._keyfile is None and self._store is None:
-            return
-        if self._data_key is None or self.engine is None:
-            return
-        import sqlalchemy.exc
-
-        try:
-            with damage_as_error(), self.engine.begin() as conn:
-                conn.execute(
-                    text(
-                        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
-                        "WHERE key = 'generation'"
-                    )
-                )
-                value = conn.execute(
-                    text("SELECT value FROM meta WHERE key = 'generation'")
-                ).scalar()
-        except (VbedeskError, sqlalchemy.exc.SQLAlchemyError) as exc:
-            log.warning("could not advance the generation on close (%s)", type(exc).__name__)
-            return
-        if self._keyfile is not None:
-            self._seal(self._keyfile, int(value or 0))
-        self._seal_keyring(int(value or 0))
+        self._generations.accept_old_copy()
 
     @contextmanager
     def raw_connection(self) -> Iterator[Any]:
