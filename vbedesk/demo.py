@@ -376,27 +376,33 @@ def _one_of(rng: random.Random, items: Sequence[str]) -> str:
     return items[rng.randrange(len(items))]
 
 
-def _synthetic(rng: random.Random, received_on: date) -> Incident:
+def _incident_types(rng: random.Random) -> tuple[str, set[str]]:
+    """The main type and the set it leads (a sticker often comes with a poster, …)."""
     main_type = _pick(rng, _TYPE_WEIGHTS)
     types = {main_type}
     if main_type == "KLOTTER" and rng.random() < 0.4:
         types.add("SKADEGORELSE")
     if main_type == "KLISTERMARKEN" and rng.random() < 0.2:
         types.add("AFFISCHER")
-    environment = _pick(rng, _ENVIRONMENT_WEIGHTS)
-    digital = main_type == "DIGITAL_PROPAGANDA"
+    return main_type, types
 
-    if digital:
-        area, place_type = "DIGITALT", "DIGITALT"
+
+def _place(rng: random.Random, main_type: str) -> tuple[str, str]:
+    """Area and type of place: street material outdoors, the rest in the district's rooms."""
+    if main_type == "DIGITAL_PROPAGANDA":
+        return "DIGITALT", "DIGITALT"
+    area = "ANNAN" if rng.random() < 0.04 else _one_of(rng, _DISTRICT_AREAS)
+    if main_type in _STREET_TYPES:
+        place_type = _one_of(rng, (*_STREET_PLACES, "SKOLA", "FORSKOLA"))
     else:
-        area = "ANNAN" if rng.random() < 0.04 else _one_of(rng, _DISTRICT_AREAS)
-        if main_type in _STREET_TYPES:
-            place_type = _one_of(rng, (*_STREET_PLACES, "SKOLA", "FORSKOLA"))
-        else:
-            place_type = _one_of(
-                rng, ("SKOLA", "FRITIDSGARD", "FORVALTNINGENS_LOKALER", "CENTRUM_TORG")
-            )
+        place_type = _one_of(
+            rng, ("SKOLA", "FRITIDSGARD", "FORVALTNINGENS_LOKALER", "CENTRUM_TORG")
+        )
+    return area, place_type
 
+
+def _reporter(rng: random.Random, main_type: str) -> tuple[str, str]:
+    """Reporting unit and the reporter's role."""
     if main_type in _STREET_TYPES:
         unit = _one_of(
             rng,
@@ -420,7 +426,20 @@ def _synthetic(rng: random.Random, received_on: date) -> Incident:
         role = "CHEF" if rng.random() < 0.45 else "MEDARBETARE"
     else:
         role = "EXTERN_SAMVERKANSPART"
+    return unit, role
 
+
+@dataclass(frozen=True)
+class _Response:
+    """What was done, and for an incident about a person: age band and consent."""
+
+    actions: frozenset[str]
+    concerns_individual: bool
+    age_band: str | None = None
+    consent: str | None = None
+
+
+def _response(rng: random.Random, main_type: str, types: set[str], role: str) -> _Response:
     actions = {"CHEF_INFORMERAD"} if role in ("CHEF", "MEDARBETARE") else set()
     concerns_individual = main_type in _INDIVIDUAL_TYPES
     age_band: str | None = None
@@ -446,13 +465,20 @@ def _synthetic(rng: random.Random, received_on: date) -> Incident:
             consent = "JA" if rng.random() < 0.5 else "NEJ"
             if consent == "JA":
                 actions.add("STOD_MED_SAMTYCKE")
-    if rng.random() < 0.25:
-        actions.add("LOKALPOLIS_INFORMERAD")
-    if rng.random() < 0.15:
-        actions.add("CENTRAL_SAMORDNARE_INFORMERAD")
-    if rng.random() < 0.08:
-        actions.add("CVE_KONSULTERAD")
+    for code, chance in (
+        ("LOKALPOLIS_INFORMERAD", 0.25),
+        ("CENTRAL_SAMORDNARE_INFORMERAD", 0.15),
+        ("CVE_KONSULTERAD", 0.08),
+    ):
+        if rng.random() < chance:
+            actions.add(code)
+    return _Response(frozenset(actions), concerns_individual, age_band, consent)
 
+
+def _occurrence(
+    rng: random.Random, main_type: str, received_on: date
+) -> tuple[date, date | None, time | None]:
+    """When it happened: a day up to a week before it was received, a span, a time."""
     occurred_on = received_on - timedelta(days=rng.randrange(0, 8))
     occurred_until = None
     if main_type in _STREET_TYPES and rng.random() < 0.2:
@@ -460,7 +486,11 @@ def _synthetic(rng: random.Random, received_on: date) -> Incident:
     occurred_time = None
     if main_type in ("HOT", "VALD", "KRANKNING", "MANIFESTATION") or rng.random() < 0.2:
         occurred_time = time(rng.randrange(7, 22), rng.choice((0, 15, 30, 45)))
+    return occurred_on, occurred_until, occurred_time
 
+
+def _progress(rng: random.Random, received_on: date) -> tuple[str, date | None]:
+    """Status (older incidents mostly closed) and, once closed, the feedback date."""
     age = (DEMO_END - received_on).days
     if age > 120:
         status = "AVSLUTAD" if rng.random() < 0.9 else "PAGAR"
@@ -471,14 +501,31 @@ def _synthetic(rng: random.Random, received_on: date) -> Incident:
     feedback_on = None
     if status == "AVSLUTAD":
         feedback_on = received_on + timedelta(days=rng.randrange(2, 30))
+    return status, feedback_on
 
+
+def _description(
+    rng: random.Random, main_type: str, environment: str, place_type: str, actions: frozenset[str]
+) -> str:
+    """One sentence from the fixed fragments, then what was done (at most two sentences)."""
     sentence = _TYPE_SENTENCES[main_type].format(
         message=_one_of(rng, _MESSAGES[environment]),
         place=_one_of(rng, _PLACE_PHRASES.get(place_type, ("i området",))),
     )
     follow = [_ACTION_SENTENCES[code] for code in sorted(actions) if code in _ACTION_SENTENCES]
-    description = " ".join([sentence, *follow[:2]])
+    return " ".join([sentence, *follow[:2]])
 
+
+def _synthetic(rng: random.Random, received_on: date) -> Incident:
+    # The draws keep their order: the same seed gives the same incidents.
+    main_type, types = _incident_types(rng)
+    environment = _pick(rng, _ENVIRONMENT_WEIGHTS)
+    area, place_type = _place(rng, main_type)
+    unit, role = _reporter(rng, main_type)
+    response = _response(rng, main_type, types, role)
+    occurred_on, occurred_until, occurred_time = _occurrence(rng, main_type, received_on)
+    status, feedback_on = _progress(rng, received_on)
+    description = _description(rng, main_type, environment, place_type, response.actions)
     return Incident(
         received_on=received_on,
         incident_types=frozenset(types),
@@ -490,11 +537,11 @@ def _synthetic(rng: random.Random, received_on: date) -> Incident:
         place_type=place_type,
         reporting_unit=unit,
         reporter_role=role,
-        concerns_individual=concerns_individual,
-        age_band=age_band,
+        concerns_individual=response.concerns_individual,
+        age_band=response.age_band,
         description=description,
-        actions_taken=frozenset(actions),
-        consent=consent,
+        actions_taken=response.actions,
+        consent=response.consent,
         feedback_on=feedback_on,
         status=status,
         is_demo=True,
