@@ -49,6 +49,10 @@ _WIDTH = _PAGE_WIDTH - 2 * _MARGIN
 _FIELD_H = 17.0
 _BOX = 10.0
 _GAP = 10.0
+_HALF = (_WIDTH - _GAP) / 2
+_THIRD = (_WIDTH - 2 * _GAP) / 3
+_QUARTER = (_WIDTH - 3 * _GAP) / 4
+_PAGES = 2
 _WARN_BG = colors.HexColor("#fbeaea")
 _WARN_BORDER = colors.HexColor("#b3261e")
 _RULE = colors.HexColor("#9aa5b1")
@@ -100,6 +104,14 @@ class _Layout:
         if current:
             lines.append(current)
         return lines
+
+    def paragraph(
+        self, value: str, size: float, *, drop: float, step: float, font: str = FONT
+    ) -> None:
+        """``value`` wrapped to the full width, each line ``drop`` below the top, ``step`` apart."""
+        for line in self.wrapped(value, _MARGIN, _WIDTH, size, font):
+            self.text(_MARGIN, self.y - drop, line, size, font)
+            self.y -= step
 
     def heading(self, value: str) -> None:
         self.y -= 8
@@ -259,14 +271,23 @@ def build_blank_form(
     # Viewers draw the filled values themselves and wrap the description's lines.
     c.acroForm.extras["NeedAppearances"] = "true"
     lay = _Layout(c, language)
-    pages = 2
-    half = (_WIDTH - _GAP) / 2
-    quarter = (_WIDTH - 3 * _GAP) / 4
+    _introduction(lay, title, district)
+    _when_and_where(lay, taxonomies)
+    _who_reports(lay, taxonomies)
+    _what_happened(lay, taxonomies)
+    _individual(lay, taxonomies)
+    _description(lay)
+    lay.new_page(_PAGES, district)
+    _actions_and_address(lay, taxonomies)
+    lay.footer(_PAGES, district)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
 
-    lines = lay.wrapped(title, _MARGIN, _WIDTH, 15, FONT_BOLD)
-    for line in lines:
-        lay.text(_MARGIN, lay.y - 14, line, 15, FONT_BOLD)
-        lay.y -= 18
+
+def _introduction(lay: _Layout, title: str, district: str) -> None:
+    """Title, addressee, the warning against identifiers and how to fill the form in."""
+    lay.paragraph(title, 15, drop=14, step=18, font=FONT_BOLD)
     lay.text(
         _MARGIN,
         lay.y - 10,
@@ -277,41 +298,45 @@ def build_blank_form(
     )
     lay.y -= 18
     _warning_box(lay, _(NO_IDENTIFIERS))
-    for line in lay.wrapped(
+    lay.paragraph(
         _(
             "Fill in the form on the computer, save it and send it to the coordinator. "
             "Dates as YYYY-MM-DD, time as HH:MM. Fields marked * are required."
         ),
-        _MARGIN,
-        _WIDTH,
         8.5,
-    ):
-        lay.text(_MARGIN, lay.y - 9, line, 8.5)
-        lay.y -= 11
+        drop=9,
+        step=11,
+    )
 
+
+def _when_and_where(lay: _Layout, taxonomies: Taxonomies) -> None:
     lay.heading(_("When and where"))
-    x = [_MARGIN + i * (quarter + _GAP) for i in range(4)]
-    lay.text_field("received_on", _("Received on *"), x[0], quarter, maxlen=10)
-    lay.text_field("occurred_on", _("Occurred on"), x[1], quarter, maxlen=10)
-    lay.text_field("occurred_time", _("Time (HH:MM)"), x[2], quarter, maxlen=5)
-    used = lay.text_field("occurred_until", _("Occurred until"), x[3], quarter, maxlen=10)
+    x = [_MARGIN + i * (_QUARTER + _GAP) for i in range(4)]
+    lay.text_field("received_on", _("Received on *"), x[0], _QUARTER, maxlen=10)
+    lay.text_field("occurred_on", _("Occurred on"), x[1], _QUARTER, maxlen=10)
+    lay.text_field("occurred_time", _("Time (HH:MM)"), x[2], _QUARTER, maxlen=5)
+    used = lay.text_field("occurred_until", _("Occurred until"), x[3], _QUARTER, maxlen=10)
     lay.y -= used + 6
-    lay.choice_field("area", _("Area"), taxonomies.areas, _MARGIN, half)
+    lay.choice_field("area", _("Area"), taxonomies.areas, _MARGIN, _HALF)
     used = lay.choice_field(
-        "place_type", _("Type of place"), taxonomies.place_types, _MARGIN + half + _GAP, half
+        "place_type", _("Type of place"), taxonomies.place_types, _MARGIN + _HALF + _GAP, _HALF
     )
     lay.y -= used + 2
 
+
+def _who_reports(lay: _Layout, taxonomies: Taxonomies) -> None:
     lay.heading(_("Who reports"))
     lay.choice_field(
-        "reporting_unit", _("Reporting unit"), taxonomies.reporting_units, _MARGIN, half
+        "reporting_unit", _("Reporting unit"), taxonomies.reporting_units, _MARGIN, _HALF
     )
     used = lay.choice_field(
         "reporter_role", _("Role of the reporter"), taxonomies.reporter_roles,
-        _MARGIN + half + _GAP, half,
+        _MARGIN + _HALF + _GAP, _HALF,
     )  # fmt: skip
     lay.y -= used + 2
 
+
+def _what_happened(lay: _Layout, taxonomies: Taxonomies) -> None:
     lay.heading(_("What happened"))
     lay.text(_MARGIN, lay.y - 8, _("Type of incident * (one or more)"), 7.5)
     lay.y -= 10
@@ -330,15 +355,21 @@ def build_blank_form(
     )
     lay.y -= used + 2
 
+
+def _individual(lay: _Layout, taxonomies: Taxonomies) -> None:
     lay.heading(_("Individual"))
-    third = (_WIDTH - 2 * _GAP) / 3
     lay.checkbox("concerns_individual", _("Concerns an individual"), _MARGIN, lay.y - 11 - 14)
-    lay.choice_field("age_band", _("Age band"), taxonomies.age_bands, _MARGIN + third + _GAP, third)
+    lay.choice_field(
+        "age_band", _("Age band"), taxonomies.age_bands, _MARGIN + _THIRD + _GAP, _THIRD
+    )
     used = lay.choice_field(
-        "consent", _("Consent"), taxonomies.consent, _MARGIN + 2 * (third + _GAP), third
+        "consent", _("Consent"), taxonomies.consent, _MARGIN + 2 * (_THIRD + _GAP), _THIRD
     )
     lay.y -= used + 2
 
+
+def _description(lay: _Layout) -> None:
+    """The warning again, in red, above the free text that fills the rest of page 1."""
     lay.heading(_("Description"))
     for line in lay.wrapped(_(NO_IDENTIFIERS), _MARGIN, _WIDTH, 8.5, FONT_BOLD):
         lay.c.setFillColor(_WARN_BORDER)
@@ -356,28 +387,21 @@ def build_blank_form(
     )
     lay.y -= used + 4
 
-    lay.new_page(pages, district)
 
+def _actions_and_address(lay: _Layout, taxonomies: Taxonomies) -> None:
     lay.heading(_("Actions taken"))
     lay.checkbox_grid(CHECKBOX_SETS["actions_taken"][0], taxonomies.actions, 2)
-
     lay.heading(_("Send to"))
-    for line in lay.wrapped(
+    lay.paragraph(
         _(
             "Save the filled-in form and send it to the local coordinator against violent "
             "extremism by the internal route agreed for your unit. In an emergency, call 112 "
             "first."
         ),
-        _MARGIN,
-        _WIDTH,
         9,
-    ):
-        lay.text(_MARGIN, lay.y - 10, line, 9)
-        lay.y -= 12
-    lay.footer(pages, district)
-    c.showPage()
-    c.save()
-    return buf.getvalue()
+        drop=10,
+        step=12,
+    )
 
 
 def form_field_names(taxonomies: Taxonomies) -> frozenset[str]:
