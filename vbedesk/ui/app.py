@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from vbedesk.i18n import LANGUAGES, _, detect_language
 from vbedesk.settings import Settings
+from vbedesk.storage import access
 from vbedesk.storage.keys import KdfParams
 from vbedesk.storage.secrets import KeyringStore
-from vbedesk.storage.vault import Vault, default_vault_dir
 from vbedesk.ui.dialogs.unlock import UnlockDialog
 from vbedesk.ui.icons import app_icon
 from vbedesk.ui.lock import IdleLock, LockKeys
@@ -124,18 +124,16 @@ class AppController(QObject):
     # -- start ---------------------------------------------------------------------------
     def start(self) -> None:
         """First run when there is no vault; else the remembered key, else the unlock dialog."""
-        if not Vault.exists(self.folder):
+        if not access.vault_exists(self.folder):
             self.show_first_run()
             return
         try:
-            vault = Vault.open_remembered(self.folder, self.store)
+            service = access.open_remembered(self.folder, self.store)
         except Exception as exc:  # in use, damaged …: the dialog says it when tried again
             log.info("remembered key not used (%s)", type(exc).__name__)
-            vault = None
-        if vault is not None:
-            from vbedesk.storage.service import VaultService
-
-            self._open_window(VaultService(vault))
+            service = None
+        if service is not None:
+            self._open_window(service)
         else:
             self.show_unlock()
 
@@ -222,7 +220,7 @@ class AppController(QObject):
         The program then works in that folder until it ends; the next start opens the
         default folder (or ``--vault``) again.
         """
-        if self.service is None or not Vault.exists(Path(folder)):
+        if self.service is None or not access.vault_exists(Path(folder)):
             return
         self._close_vault()
         self.folder = Path(folder)
@@ -424,10 +422,9 @@ def preload_window_modules() -> threading.Thread:
 
     def work() -> None:
         try:
-            from vbedesk.storage import schema  # noqa: F401  (alembic, the slowest)
-            from vbedesk.storage.service import VaultService  # noqa: F401
             from vbedesk.ui.main_window import page_classes
 
+            access.preload()  # alembic, SQLAlchemy and the services
             page_classes()
         except Exception as exc:  # the GUI thread imports it again and reports it
             log.info("preloading failed (%s)", type(exc).__name__)
@@ -488,5 +485,5 @@ def run(
 def main(argv: Sequence[str] | None = None) -> int:
     """``vbedesk gui [--vault DIR] [--lang sv|en]``."""
     args = _parse(sys.argv[1:] if argv is None else argv)
-    folder = Path(args.vault).expanduser() if args.vault else default_vault_dir()
+    folder = Path(args.vault).expanduser() if args.vault else access.default_folder()
     return run(folder, language=args.lang, hint=args.hint)

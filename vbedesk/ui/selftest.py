@@ -81,10 +81,10 @@ def step_resources(state: _State) -> str:
 
 
 def step_create_vault(state: _State) -> str:
-    from vbedesk.storage.bootstrap import create_vault
+    from vbedesk.storage import access
     from vbedesk.storage.keys import KdfParams
 
-    state.service, _recovery = create_vault(
+    state.service, _recovery = access.create(
         state.folder / "vault", SELFTEST_PASSPHRASE, kdf=KdfParams.insecure_for_tests()
     )
     return _("fast key derivation for this throwaway vault")
@@ -93,8 +93,7 @@ def step_create_vault(state: _State) -> str:
 def step_incident(state: _State) -> str:
     """Write one incident, lock the vault, open it again and read the incident back."""
     from vbedesk.model import Incident
-    from vbedesk.storage.service import VaultService
-    from vbedesk.storage.vault import Vault
+    from vbedesk.storage import access
 
     written = Incident(
         received_on=date(2021, 3, 2),
@@ -103,8 +102,8 @@ def step_incident(state: _State) -> str:
     )
     saved = _service(state).incidents.add(written).incident
     state.incident_id = saved.id
-    state.service.vault.close()
-    state.service = VaultService(Vault.open(state.folder / "vault", passphrase=SELFTEST_PASSPHRASE))
+    state.service.close()
+    state.service = access.open_with_passphrase(state.folder / "vault", SELFTEST_PASSPHRASE)
     read = state.service.incidents.get(saved.id)
     if (read.received_on, read.incident_types, read.environment) != (
         written.received_on,

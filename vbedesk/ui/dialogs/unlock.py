@@ -1,14 +1,15 @@
 """Unlocking the vault with the passphrase or the recovery key (GUI thread).
 
 The key derivation and the opening run on the worker thread (``ui.tasks``) while a busy
-bar shows. Every wrong secret gives the same message; a vault open in another VBE Desk
-gives its own. After the recovery key a new passphrase must be set.
+bar shows, through ``storage.access`` as on the command line. Every wrong secret gives the
+same message; a vault open in another VBE Desk gives its own. After the recovery key a new
+passphrase must be set (audited, as ``vbedesk passphrase --recovery-key`` does).
 """
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -26,33 +27,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vbedesk.errors import VbedeskError, WrongPassphrase
+from vbedesk.errors import WrongPassphrase
 from vbedesk.i18n import _
-from vbedesk.storage.keys import KdfParams, KeyFile
+from vbedesk.storage import access
+from vbedesk.storage.keys import KdfParams
 from vbedesk.storage.secrets import KeyringStore
-from vbedesk.storage.vault import KEY_NAME, Vault
-from vbedesk.ui.dialogs.first_run import PassphraseFields, error_label, heading_label, show_error
 from vbedesk.ui.messages import error_text
 from vbedesk.ui.tasks import run_task
+from vbedesk.ui.widgets.fields import error_label, show_error
+from vbedesk.ui.widgets.labels import heading_label
+from vbedesk.ui.widgets.passphrase import PassphraseFields
 
-log = logging.getLogger(__name__)
-
-
-def _open_with_recovery(
-    folder: Path,
-    recovery_key: str,
-    new_passphrase: str,
-    kdf: KdfParams | None,
-    store: KeyringStore | None = None,
-) -> Vault:
-    """Worker thread: open with the recovery key, then rewrap under the new passphrase."""
-    vault = Vault.open(folder, recovery_key=recovery_key, store=store)
-    try:
-        vault.change_passphrase(new_passphrase, kdf=kdf)
-    except BaseException:
-        vault.close()
-        raise
-    return vault
+if TYPE_CHECKING:  # loaded after the dialog shows (ui.app.preload_window_modules)
+    from vbedesk.storage.service import VaultService
 
 
 class UnlockDialog(QDialog):
@@ -194,11 +181,7 @@ class UnlockDialog(QDialog):
         self.remember_check.setEnabled(True)
         self.remember_check.setToolTip(self.store.describe(_))
         self.remember_reason.hide()
-        try:
-            vault_id = KeyFile.load(self.folder / KEY_NAME).vault_id
-        except (OSError, VbedeskError):
-            return
-        self.remember_check.setChecked(self.store.get(vault_id) is not None)
+        self.remember_check.setChecked(access.is_remembered(self.folder, self.store))
 
     # -- modes ---------------------------------------------------------------------------
     def mode(self) -> int:
@@ -254,7 +237,9 @@ class UnlockDialog(QDialog):
         """Start opening the vault on the worker thread."""
         if self._busy:
             return
-        folder = self.folder
+        folder, store, kdf = self.folder, self.store, self._kdf
+        # The box cannot change while the vault opens: it is disabled while busy.
+        remember = self.remember_check.isChecked() if store.is_available() else None
         show_error(self.error_label, "")
         if self.mode() == self.MODE_PASSPHRASE:
             passphrase = self.passphrase_edit.text()
@@ -262,43 +247,28 @@ class UnlockDialog(QDialog):
                 show_error(self.error_label, _("Type the passphrase."))
                 self.passphrase_edit.setFocus()
                 return
-            store = self.store
-            job = lambda: Vault.open(folder, passphrase=passphrase, store=store)  # noqa: E731
+            job = lambda: access.open_with_passphrase(  # noqa: E731
+                folder, passphrase, store=store, remember=remember
+            )
         else:
             if not self.new_passphrase.is_acceptable():
                 show_error(self.error_label, "\n".join(self.new_passphrase.problems()))
                 return
             recovery_key = self.recovery_edit.text()
             new_passphrase = self.new_passphrase.passphrase()
-            kdf = self._kdf
-            store = self.store
-            job = lambda: _open_with_recovery(  # noqa: E731
-                folder, recovery_key, new_passphrase, kdf, store
+            job = lambda: access.recover(  # noqa: E731
+                folder, recovery_key, new_passphrase, kdf=kdf, store=store, remember=remember
             )
         self._set_busy(True)
-        run_task(job, self._opened, self._failed, self, on_dropped=lambda vault: vault.close())
+        run_task(job, self._opened, self._failed, self, on_dropped=lambda s: s.close())
 
-    def _opened(self, vault: Vault) -> None:
-        note = ""
-        if self.store.is_available():
-            try:
-                if self.remember_check.isChecked():
-                    vault.remember(self.store)
-                else:
-                    vault.forget(self.store)
-            except VbedeskError as exc:
-                note = error_text(exc)
-                log.warning("remembering the key failed (%s)", type(exc).__name__)
+    def _opened(self, service: VaultService) -> None:
         self._set_busy(False)
         self.passphrase_edit.clear()
         self.recovery_edit.clear()
         self.new_passphrase.clear()
-        if note:
-            log.info("the key is not remembered")
         self.accept()
-        from vbedesk.storage.service import VaultService  # loaded after the dialog shows
-
-        self.unlocked.emit(VaultService(vault))
+        self.unlocked.emit(service)
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
