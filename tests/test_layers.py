@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-ENTRY_POINTS = {"__init__", "__main__", "cli"}  # composition roots
+ENTRY_POINTS = {"__init__", "__main__"}  # composition roots (with the cli/ package)
 FORBIDDEN_IN_DOMAIN = ("PySide6", "sqlalchemy", "sqlcipher3", "reportlab", "alembic")
 
 
@@ -40,3 +40,60 @@ def test_domain_modules_import_no_framework_directly() -> None:
                 assert not name.startswith(("vbedesk.ui", "vbedesk.storage", "vbedesk.reports")), (
                     f"{module} imports {name}"
                 )
+
+
+MAX_CLASS_LINES = 400
+MAX_FUNCTION_LINES = 100
+#: Alembic revisions are written once and never edited; their length is exempt.
+SIZE_EXEMPT = REPO / "vbedesk" / "storage" / "migrations"
+
+Definition = ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def _definitions(node: ast.AST, scope: str = "") -> list[tuple[str, Definition]]:
+    """Every class and function under ``node``, nested ones too, by dotted name."""
+    found: list[tuple[str, Definition]] = []
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, Definition):
+            name = f"{scope}{child.name}"
+            found.append((name, child))
+            found.extend(_definitions(child, f"{name}."))
+        else:
+            found.extend(_definitions(child, scope))
+    return found
+
+
+def _length(node: Definition) -> int:
+    """Lines from the first decorator (or the ``def``/``class`` line) to the last one."""
+    start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    assert node.end_lineno is not None
+    return node.end_lineno - start + 1
+
+
+def _oversized(source: str, where: str) -> list[str]:
+    """``where:line name (n lines)`` for each class over 400 and function over 100 lines."""
+    found = []
+    for name, node in _definitions(ast.parse(source)):
+        limit = MAX_CLASS_LINES if isinstance(node, ast.ClassDef) else MAX_FUNCTION_LINES
+        if (length := _length(node)) > limit:
+            found.append(f"{where}:{node.lineno} {name} ({length} lines, limit {limit})")
+    return found
+
+
+def test_size_rule_counts_decorators_and_names_nested_definitions() -> None:
+    body = "\n".join(f"        x{i} = {i}" for i in range(99))
+    method = f"    @staticmethod\n    def run():\n{body}\n"
+    assert _oversized(f"class A:\n{method}", "m.py") == ["m.py:3 A.run (101 lines, limit 100)"]
+    assert _oversized(f"class A:\n    def run():\n{body}\n", "m.py") == []
+    members = "\n".join(f"    y{i} = {i}" for i in range(400))
+    assert _oversized(f"class B:\n{members}\n", "m.py") == ["m.py:1 B (401 lines, limit 400)"]
+
+
+def test_no_class_over_400_lines_and_no_function_over_100() -> None:
+    found: list[str] = []
+    for path in sorted((REPO / "vbedesk").rglob("*.py")):
+        if path.is_relative_to(SIZE_EXEMPT):
+            continue
+        where = path.relative_to(REPO).as_posix()
+        found.extend(_oversized(path.read_text(encoding="utf-8"), where))
+    assert not found, "too long (split them):\n" + "\n".join(found)
