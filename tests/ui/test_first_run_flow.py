@@ -57,7 +57,7 @@ def test_the_buttons_follow_the_page_and_the_busy_state() -> None:
 def test_the_recovery_group_must_be_typed_back_before_the_vault_is_handed_over(
     tmp_path: Path,
 ) -> None:
-    flow = FirstRunFlow(random.Random(7))  # noqa: S311 - a group to type, not a secret
+    flow = FirstRunFlow(random.Random(7))
     assert flow.page == PAGE_FOLDER and flow.close_refusal() is None
     assert not flow.group_matches("anything")  # nothing created yet
     service, key = access.create(tmp_path / "vault", STRONG, kdf=fast_kdf())
