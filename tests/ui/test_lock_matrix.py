@@ -144,7 +144,7 @@ def test_keyring_fail_backend_disables_remembering_with_the_reason(
     assert window.isVisible()
     # The settings page says the same, and remembering cannot be switched on there.
     settings = window.show_page("settings")
-    remember = getattr(settings, "remember_check", None)
+    remember = getattr(getattr(settings, "view", None), "remember_check", None)
     assert isinstance(remember, QAbstractButton) and not remember.isEnabled()
     controller.shutdown()
     again = make_controller(ui_vault.folder, store=no_keyring)

@@ -371,22 +371,22 @@ def test_settings_round_trip_through_the_settings_page(
     window = _unlock(qtbot, controller, ui_vault.passphrase)
     page = window.show_page("settings")
     assert isinstance(page, SettingsPage) and window.current_page() is page
-    assert page.district_edit.text() == Settings().district
-    page.autolock_spin.setValue(12)
-    page.threshold_spin.setValue(4)
-    page.language_combo.setCurrentIndex(page.language_combo.findData("en"))
-    page.district_edit.setText("   ")  # refused by the service: 1 to 100 characters
-    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
-    assert page.errors["district"].isVisible()
-    assert "1 to 100 characters" in page.errors["district"].text()
-    assert page.errors["autolock_minutes"].isHidden()
-    page.district_edit.setText("Rinkeby-Kista")
-    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
-    assert page.errors["district"].isHidden() and page.saved_label.text() == "Saved."
+    assert page.view.district_edit.text() == Settings().district
+    page.view.autolock_spin.setValue(12)
+    page.view.threshold_spin.setValue(4)
+    page.view.language_combo.setCurrentIndex(page.view.language_combo.findData("en"))
+    page.view.district_edit.setText("   ")  # refused by the service: 1 to 100 characters
+    qtbot.mouseClick(page.view.save_button, Qt.MouseButton.LeftButton)
+    assert page.view.errors["district"].isVisible()
+    assert "1 to 100 characters" in page.view.errors["district"].text()
+    assert page.view.errors["autolock_minutes"].isHidden()
+    page.view.district_edit.setText("Rinkeby-Kista")
+    qtbot.mouseClick(page.view.save_button, Qt.MouseButton.LeftButton)
+    assert page.view.errors["district"].isHidden() and page.view.saved_label.text() == "Saved."
     assert controller.idle is not None and controller.idle.minutes == 12
     assert qsettings.value("ui/language") == "en"
-    assert not page.remember_check.isChecked() and page.remember_check.isEnabled()
-    page.remember_check.setChecked(True)
+    assert not page.view.remember_check.isChecked() and page.view.remember_check.isEnabled()
+    page.view.remember_check.setChecked(True)
     controller.shutdown()
 
     reopened = Vault.open(ui_vault.folder, passphrase=ui_vault.passphrase)

@@ -270,31 +270,31 @@ def test_settings_refuses_a_routine_with_a_cycle_naming_the_step(
 ) -> None:
     page = SettingsPage(service)
     _show(qtbot, page, (1000, 900))
-    assert "2025.1" in page.routine_label.text()
+    assert "2025.1" in page.view.routine_label.text()
     broken = shipped_content().replace('version = "2025.1"', 'version = "2026.9"')
     broken = broken.replace('next = "N6"', 'next = "N1"')  # N5 → N1: a loop
     path = tmp_path / "rutin.toml"
     path.write_text(broken, encoding="utf-8")
     assert not page.load_routine_file(path)
-    assert page.routine_message.isVisible()
-    assert "problem" in page.routine_message.text()
-    assert "Step N1: the routine loops back" in page.routine_problems.toPlainText()
-    assert page.routine_problems.isVisible()
+    assert page.view.routine_message.isVisible()
+    assert "problem" in page.view.routine_message.text()
+    assert "Step N1: the routine loops back" in page.view.routine_problems.toPlainText()
+    assert page.view.routine_problems.isVisible()
     assert [v.version for v in service.routines.versions()] == ["2025.1"]
     assert service.routines.active().version == "2025.1"
 
     binary = tmp_path / "rutin.bin"
     binary.write_bytes(b"\xff\xfe\x00garbage")
     assert not page.load_routine_file(binary)
-    assert "UTF-8" in page.routine_message.text()
+    assert "UTF-8" in page.view.routine_message.text()
     assert not page.load_routine_file(tmp_path / "saknas.toml")
     assert [v.version for v in service.routines.versions()] == ["2025.1"]
 
     revised = shipped_content().replace('version = "2025.1"', 'version = "2026.1"')
     path.write_text(revised, encoding="utf-8")
     assert page.load_routine_file(path)
-    assert "2026.1 is now in use" in page.routine_message.text()
-    assert "2026.1" in page.routine_label.text()
+    assert "2026.1 is now in use" in page.view.routine_message.text()
+    assert "2026.1" in page.view.routine_label.text()
     assert service.routines.active().version == "2026.1"
     dialog = page.choose_routine_file()
     assert dialog.isVisible()
