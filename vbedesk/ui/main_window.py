@@ -149,61 +149,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.setTabOrder(self.nav, self.stack)
 
-        toolbar = QToolBar(_("Tools"))
-        toolbar.setObjectName("main-toolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.setAccessibleName(_("Tools"))
-        self.lock_action = QAction(_("&Lock"), self)
-        self.lock_action.setShortcut(QKeySequence(LOCK_SHORTCUT))
-        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.lock_action.setToolTip(
-            _("Lock now ({key}): the vault closes and the passphrase is asked for.").format(
-                key=QKeySequence(LOCK_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
-            )
-        )
-        self.lock_action.triggered.connect(self.lock_requested)
-        self.hide_action = QAction(_("&Hide at once"), self)
-        self.hide_action.setShortcut(QKeySequence(QUICK_HIDE_SHORTCUT))
-        self.hide_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.hide_action.setToolTip(
-            _("Lock and hide the program at once ({key}).").format(
-                key=QKeySequence(QUICK_HIDE_SHORTCUT).toString(
-                    QKeySequence.SequenceFormat.NativeText
-                )
-            )
-        )
-        self.hide_action.triggered.connect(self.quick_hide_requested)
-        self.call_action = QAction(_("Call (routine)"), self)
-        self.call_action.setShortcut(QKeySequence(CALL_SHORTCUT))
-        self.call_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.call_action.setToolTip(
-            _("Take a call through the concern/incident routine ({key}).").format(
-                key=QKeySequence(CALL_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
-            )
-        )
-        self.call_action.triggered.connect(self.open_call)
-        toolbar.addAction(self.call_action)
-        toolbar.addAction(self.lock_action)
-        toolbar.addAction(self.hide_action)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
-        self.toolbar = toolbar
-        for action in (self.call_action, self.lock_action, self.hide_action):
-            button = toolbar.widgetForAction(action)
-            if button is not None:
-                button.setAccessibleName(action.text().replace("&", ""))
-
-        self.vault_status = QLabel(_("Vault: {name}").format(name=service.folder.name))
-        self.vault_status.setToolTip(str(service.folder))
-        self.vault_status.setAccessibleName(_("Vault"))
-        self.lock_status = QLabel()
-        self.lock_status.setAccessibleName(_("Time until the automatic lock"))
-        self.backup_status = QLabel(_("Latest backup: {when}").format(when=_("unknown")))
-        self.backup_status.setAccessibleName(_("Latest backup"))
-        status = self.statusBar()
-        status.addWidget(self.vault_status)
-        status.addPermanentWidget(self.backup_status)
-        status.addPermanentWidget(self.lock_status)
+        self._build_toolbar()
+        self._build_status_bar()
         self._backup: BackupStatus | None = None
         self.update_backup_status()
         # The age ("today", "3 days ago") moves on while the window stays open: written
@@ -219,6 +166,62 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         if self._classes:
             self.nav.setCurrentRow(0)
+
+    def _action(self, text: str, shortcut: str, tip: str) -> QAction:
+        """A window-wide action whose tooltip names its shortcut as the platform writes it."""
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        native = QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(tip.format(key=native))
+        return action
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar(_("Tools"))
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.setAccessibleName(_("Tools"))
+        self.lock_action = self._action(
+            _("&Lock"),
+            LOCK_SHORTCUT,
+            _("Lock now ({key}): the vault closes and the passphrase is asked for."),
+        )
+        self.lock_action.triggered.connect(self.lock_requested)
+        self.hide_action = self._action(
+            _("&Hide at once"),
+            QUICK_HIDE_SHORTCUT,
+            _("Lock and hide the program at once ({key})."),
+        )
+        self.hide_action.triggered.connect(self.quick_hide_requested)
+        self.call_action = self._action(
+            _("Call (routine)"),
+            CALL_SHORTCUT,
+            _("Take a call through the concern/incident routine ({key})."),
+        )
+        self.call_action.triggered.connect(self.open_call)
+        for action in (self.call_action, self.lock_action, self.hide_action):
+            toolbar.addAction(action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.toolbar = toolbar
+        for action in (self.call_action, self.lock_action, self.hide_action):
+            button = toolbar.widgetForAction(action)
+            if button is not None:
+                button.setAccessibleName(action.text().replace("&", ""))
+
+    def _build_status_bar(self) -> None:
+        folder = self.service.folder
+        self.vault_status = QLabel(_("Vault: {name}").format(name=folder.name))
+        self.vault_status.setToolTip(str(folder))
+        self.vault_status.setAccessibleName(_("Vault"))
+        self.lock_status = QLabel()
+        self.lock_status.setAccessibleName(_("Time until the automatic lock"))
+        self.backup_status = QLabel(_("Latest backup: {when}").format(when=_("unknown")))
+        self.backup_status.setAccessibleName(_("Latest backup"))
+        status = self.statusBar()
+        status.addWidget(self.vault_status)
+        status.addPermanentWidget(self.backup_status)
+        status.addPermanentWidget(self.lock_status)
 
     # -- pages ---------------------------------------------------------------------------
     def _make_page(self, cls: type[Page]) -> Page:
