@@ -190,7 +190,7 @@ def _wizard(app: QApplication, window: MainWindow) -> None:
     _save(app, wizard, "wizard-question")  # N1: acute danger?
     for move in ("NEJ", "JA", None, "JA", "JA"):  # N1, N2, A2, N3, N4 under 18
         wizard.choose(move)
-    wizard.notes.set_text("Uppringaren: rektor. Eleven går i årskurs 8.")
+    wizard.view.notes.set_text("Uppringaren: rektor. Eleven går i årskurs 8.")
     _save(app, wizard, "wizard-action")  # A4: orosanmälan with the numbers to call
     for move in (None, None, None, None, ["POLIS"], None, "NEJ"):
         wizard.choose(move)

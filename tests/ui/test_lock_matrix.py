@@ -257,9 +257,9 @@ def _open_call(qtbot: QtBot, window: MainWindow) -> QWidget:
     wizard = _open_wizard(qtbot, window)
     _walk(qtbot, wizard, ["enter", 1, "enter"])  # N0, N1 yes → A1, → N2
     assert wizard.current.id == "N2"
-    wizard.notes.edit.setFocus()
-    qtbot.keyClicks(wizard.notes.edit, f"uppringaren {MARKER} var lugn")
-    _copy(wizard.notes.edit)
+    wizard.view.notes.edit.setFocus()
+    qtbot.keyClicks(wizard.view.notes.edit, f"uppringaren {MARKER} var lugn")
+    _copy(wizard.view.notes.edit)
     return wizard
 
 
@@ -376,7 +376,7 @@ def test_an_automatic_lock_leaves_nothing_shown_and_the_work_comes_back(
     assert isinstance(resumed, CallWizardDialog)
     if work == "call":
         assert resumed.current.id == "N2"
-        assert resumed.notes.text() == f"uppringaren {MARKER} var lugn"
+        assert resumed.view.notes.text() == f"uppringaren {MARKER} var lugn"
         return
     # The call's form opens again with everything typed in it.
     assert resumed.session.finished

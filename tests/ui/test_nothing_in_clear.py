@@ -252,8 +252,8 @@ def test_a_whole_session_leaves_the_marker_nowhere_in_clear(
         wizard.activateWindow()
         qtbot.waitUntil(wizard.isActiveWindow, timeout=5000)
         _walk(qtbot, wizard, ["enter"])
-        _type(qtbot, wizard.notes.edit, f"uppringaren {MARKER} var lugn")
-        wizard.answer_buttons[0].setFocus()  # back to the answers (Tab would do the same)
+        _type(qtbot, wizard.view.notes.edit, f"uppringaren {MARKER} var lugn")
+        wizard.view.answer_buttons[0].setFocus()  # back to the answers (Tab would do the same)
         _walk(qtbot, wizard, [2, 3, 1, "enter", "enter", "enter", "enter", 5, "enter", 3])
         assert wizard.session.finished
         call_form = wizard.complete_incident()

@@ -83,7 +83,7 @@ def test_the_child_path_by_keyboard_shows_the_contacts_and_ends_in_a_case_log(
 ) -> None:
     service.contacts.verify("SOCIALJOUR", JOUR, date(2026, 3, 1))
     wizard = _wizard(qtbot, service)
-    assert "verifiera mot stadens rutin" in wizard.provenance_label.text()
+    assert "verifiera mot stadens rutin" in wizard.view.provenance_label.text()
     assert wizard.current.id == "N0"
     # N0 action, N1 no (2), N2 yes (1), A2 police report, N3 yes (2), N4 under 18 (1).
     _walk(qtbot, wizard, ["enter", 2, 1, "enter", 2, 1])
@@ -91,21 +91,21 @@ def test_the_child_path_by_keyboard_shows_the_contacts_and_ends_in_a_case_log(
     contacts = wizard.contact_text()
     assert "Hässelby-Vällingby, mottagningen barn och unga" in contacts
     assert f"Socialjouren Stockholm: {JOUR}" in contacts
-    assert JOUR in wizard.contacts_label.text() and wizard.contacts_box.isVisible()
-    assert wizard.references_box.isVisible() and wizard.references_label.text()
+    assert JOUR in wizard.view.contacts_label.text() and wizard.view.contacts_box.isVisible()
+    assert wizard.view.references_box.isVisible() and wizard.view.references_label.text()
     # A4, N5, N6, N7 actions; N8 multi: tick police (1) and continue; A8a; N9 no (3).
     _walk(qtbot, wizard, ["enter", "enter", "enter", "enter"])
     assert wizard.current.id == "N8"
     _walk(qtbot, wizard, [1])
-    boxes = [b for b in wizard.answer_buttons if isinstance(b, QCheckBox)]
+    boxes = [b for b in wizard.view.answer_buttons if isinstance(b, QCheckBox)]
     assert boxes[0].isChecked() and not boxes[-1].isChecked()
     _walk(qtbot, wizard, ["enter"])
     assert wizard.current.id == "A8a"
     _walk(qtbot, wizard, ["enter", 3])
-    assert wizard.session.finished and wizard.views.currentWidget() is wizard.summary_view
+    assert wizard.session.finished and wizard.view.views.currentWidget() is wizard.view.summary_view
     assert {"POLISANMALD", "OROSANMALAN_BARN", "VIDAREBEFORDRAD"} <= wizard.session.outcomes
-    assert "Report of concern for a child" in wizard.outcomes_label.text()
-    table = wizard.summary_table
+    assert "Report of concern for a child" in wizard.view.outcomes_label.text()
+    table = wizard.view.summary_table
     assert table.rowCount() == len(wizard.session.recorded) == 13
     steps = [table.cell_text(r, 2).split()[0] for r in range(table.rowCount())]
     assert steps[:6] == ["N0", "N1", "N2", "A2", "N3", "N4"]
@@ -115,7 +115,7 @@ def test_the_child_path_by_keyboard_shows_the_contacts_and_ends_in_a_case_log(
     assert service.drafts.all(DRAFT_KIND)[0].payload["current_step"] == "N10"
 
     # Enter on the focused "Save and complete the incident" opens the pre-filled form.
-    assert wizard.focusWidget() is wizard.save_button
+    assert wizard.focusWidget() is wizard.view.save_button
     _key(qtbot, wizard, Qt.Key.Key_Return)
     form = wizard.incident_form
     assert isinstance(form, IncidentFormDialog)
@@ -157,8 +157,8 @@ def test_a_crash_mid_call_offers_the_same_step_answers_and_notes(
     qtbot.waitExposed(wizard)
     _walk(qtbot, wizard, ["enter", 2, 3])  # N0, N1 no, N2 no → N3
     assert wizard.current.id == "N3"
-    wizard.notes.edit.setFocus()
-    qtbot.keyClicks(wizard.notes.edit, "klotter vid entren")
+    wizard.view.notes.edit.setFocus()
+    qtbot.keyClicks(wizard.view.notes.edit, "klotter vid entren")
     wizard.save_draft_now()  # what the notes timer does after a pause
     answers = wizard.session.answers
     # The crash: the window and the service go without closing anything.
@@ -177,7 +177,7 @@ def test_a_crash_mid_call_offers_the_same_step_answers_and_notes(
         qtbot.addWidget(resumed)
         assert resumed.current.id == "N3"
         assert resumed.session.answers == answers
-        assert resumed.notes.text() == "klotter vid entren"
+        assert resumed.view.notes.text() == "klotter vid entren"
         # The overview offers it as well.
         overview = OverviewPage(reopened)
         qtbot.addWidget(overview)
@@ -191,22 +191,22 @@ def test_a_crash_mid_call_offers_the_same_step_answers_and_notes(
 def test_back_keeps_the_notes_of_later_steps(qtbot: QtBot, service: VaultService) -> None:
     wizard = _wizard(qtbot, service)
     _walk(qtbot, wizard, ["enter"])
-    wizard.notes.edit.setPlainText("n1 anteckning")
+    wizard.view.notes.edit.setPlainText("n1 anteckning")
     _walk(qtbot, wizard, [2])  # focus is on the first answer again after a render
     assert wizard.current.id == "N2"
-    wizard.notes.edit.setPlainText("n2 anteckning")
+    wizard.view.notes.edit.setPlainText("n2 anteckning")
     _key(qtbot, wizard, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert wizard.current.id == "N1"
-    assert wizard.notes.text() == "n1 anteckning"
+    assert wizard.view.notes.text() == "n1 anteckning"
     _walk(qtbot, wizard, [2])
     assert wizard.current.id == "N2"
-    assert wizard.notes.text() == "n2 anteckning"
+    assert wizard.view.notes.text() == "n2 anteckning"
     # A multi-choice question refuses Continue with nothing ticked, and says so.
     _walk(qtbot, wizard, [3, 1, "enter", "enter", "enter"])  # N2 no, N3 no, N5–N7
     assert wizard.current.id == "N8"
     before = len(wizard.session.recorded)
     _key(qtbot, wizard, Qt.Key.Key_Return)
-    assert wizard.message.text() == "Tick at least one answer."
+    assert wizard.view.message.text() == "Tick at least one answer."
     assert len(wizard.session.recorded) == before
     # "None" cannot be combined: ticking it unticks the others.
     _walk(qtbot, wizard, [1, 2, 5])
@@ -223,12 +223,12 @@ def test_the_case_log_alone_is_refused_with_an_identifier_in_the_notes(
 ) -> None:
     wizard = _wizard(qtbot, service)
     _walk(qtbot, wizard, ["enter"])
-    wizard.notes.edit.setPlainText("ring 070-123 45 67")
+    wizard.view.notes.edit.setPlainText("ring 070-123 45 67")
     _walk(qtbot, wizard, [2, 3, 1, "enter", "enter", "enter", "enter", 5, "enter", 3])
     assert wizard.session.finished
     assert not wizard.save_case_log_only()
-    assert "personal identifiers" in wizard.summary_message.text()
-    assert wizard.save_anyway_button.isVisible()
+    assert "personal identifiers" in wizard.view.summary_message.text()
+    assert wizard.view.save_anyway_button.isVisible()
     assert service.case_logs.search() == []
     assert service.drafts.all(DRAFT_KIND) != []
     # Saved after the explicit confirmation.
@@ -244,7 +244,7 @@ def test_routine_page_lists_searches_and_shows_case_logs(
     for note in ("propaganda vid skolan", "klistermärken i tunneln"):
         wizard = _wizard(qtbot, service)
         _walk(qtbot, wizard, ["enter"])
-        wizard.notes.edit.setPlainText(note)
+        wizard.view.notes.edit.setPlainText(note)
         _walk(qtbot, wizard, [2, 3, 1, "enter", "enter", "enter", "enter", 5, "enter", 3])
         assert wizard.save_case_log_only()
     page = RoutinePage(service)
@@ -338,7 +338,7 @@ def test_a_lock_mid_call_hides_everything_and_the_call_resumes_after_unlock(
     qtbot.waitExposed(wizard)
     _walk(qtbot, wizard, ["enter", 1, "enter"])  # N0, N1 yes → A1 (112), → N2
     assert wizard.current.id == "N2"
-    wizard.notes.edit.setPlainText("uppringaren var lugn")
+    wizard.view.notes.edit.setPlainText("uppringaren var lugn")
     answers = wizard.session.answers
 
     with qtbot.waitSignal(controller.locked, timeout=5000):
@@ -357,6 +357,6 @@ def test_a_lock_mid_call_hides_everything_and_the_call_resumes_after_unlock(
     assert isinstance(resumed, CallWizardDialog)
     assert resumed.current.id == "N2"
     assert resumed.session.answers == answers
-    assert resumed.notes.text() == "uppringaren var lugn"
+    assert resumed.view.notes.text() == "uppringaren var lugn"
     # Ctrl+R again brings the open call forward instead of starting another.
     assert window.open_call() is resumed
