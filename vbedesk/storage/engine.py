@@ -146,6 +146,7 @@ def make_engine(path: Path, data_key: bytes) -> Engine:
         pool_size=POOL_SIZE,
         max_overflow=POOL_OVERFLOW,
         pool_reset_on_return="rollback",
+        pool_use_lifo=True,  # the connection used last, with the warmest page cache
         hide_parameters=True,
     )
 

@@ -128,6 +128,20 @@ class Store:
                 self._local.work = None
         self._tell(Changes(frozenset(work.areas)))
 
+    def rows(self, sql: str, args: Sequence[Any]) -> list[Any]:
+        """The rows of one compiled statement: in the unit of work running on this thread,
+        else as a unit of its own (one statement in autocommit reads one snapshot).
+
+        The hot path of the list pages: a pooled driver connection and the statement,
+        nothing else (docs/performance.md).
+        """
+        current = self._current()
+        if current is not None:
+            return current.rows(sql, args)
+        with damage_as_error(), self.vault.driver() as driver:
+            rows: list[Any] = driver.execute(sql, args).fetchall()
+            return rows
+
     @contextmanager
     def raw(self) -> Iterator[Any]:
         """The driver connection of a pooled connection (a backup's export, the checks)."""

@@ -446,6 +446,30 @@ class Vault:
                 if self._closing:
                     self._close_when_idle()
 
+    @contextmanager
+    def driver(self) -> Iterator[Any]:
+        """A pooled connection's driver, for one statement read on its own (autocommit).
+
+        The cheap unit of work of ``Store.rows``: no SQLAlchemy connection around it, no
+        transaction (a single statement reads one snapshot). Tracked like ``connection``.
+        """
+        with self._state:
+            if self._closing or self.engine is None:
+                raise VaultLocked()
+            fairy = self.engine.raw_connection()
+            driver = fairy.driver_connection
+            self._in_use[id(fairy)] = driver
+        try:
+            yield driver
+        finally:
+            try:
+                fairy.close()
+            finally:
+                with self._state:
+                    self._in_use.pop(id(fairy), None)
+                if self._closing:
+                    self._close_when_idle()
+
     def __enter__(self) -> Vault:
         return self
 

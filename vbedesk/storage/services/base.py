@@ -52,5 +52,4 @@ class AreaService:
 
     def _fetch(self, sql: str, args: Sequence[Any]) -> list[Any]:
         """The rows of one compiled read statement (``storage/reads.py``), one snapshot."""
-        with self._store.read() as work:
-            return work.rows(sql, args)
+        return self._store.rows(sql, args)
