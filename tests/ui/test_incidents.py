@@ -47,15 +47,15 @@ def _page(qtbot: QtBot, service: VaultService) -> IncidentsPage:
 
 
 def _fill_required(form: IncidentFormDialog) -> None:
-    form.environment.setCurrentIndex(form.environment.findData("HOGER"))
-    item = form.incident_types.item(0)
+    form.view.environment.setCurrentIndex(form.view.environment.findData("HOGER"))
+    item = form.view.incident_types.item(0)
     item.setCheckState(Qt.CheckState.Checked)
-    form.area.setCurrentIndex(form.area.findData("VALLINGBY"))
+    form.view.area.setCurrentIndex(form.view.area.findData("VALLINGBY"))
 
 
 def _type_description(qtbot: QtBot, form: IncidentFormDialog, text: str) -> None:
     """Text goes in as typing would (QTest types ASCII only, so the rest is inserted)."""
-    edit = form.description.edit
+    edit = form.view.description.edit
     edit.setFocus()
     ascii_tail = text[len(text.rstrip("0123456789-. ")) :]
     edit.insertPlainText(text[: len(text) - len(ascii_tail)])
@@ -77,29 +77,29 @@ def test_a_personnummer_is_caught_then_removed_saved_and_found(
     qtbot.waitUntil(lambda: bool(form.findings()), timeout=2000)
     [finding] = form.findings()
     assert finding.kind == FindingKind.PERSONNUMMER
-    [selection] = form.description.edit.extraSelections()
+    [selection] = form.view.description.edit.extraSelections()
     assert selection.cursor.selectedText() == PNR  # the highlight covers exactly the number
-    explanation = form.description.explanation
+    explanation = form.view.description.explanation
     assert explanation.isVisible()
     assert "personal identity number" in explanation.text()
     assert f"Line 1, column {finding.column}" in explanation.text()
     assert PNR not in explanation.text()  # the value is never repeated
 
-    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(form.view.save_button, Qt.MouseButton.LeftButton)
     assert service.incidents.count() == 0
     assert form.isVisible()
-    assert form.message.isVisible() and "personal identifiers" in form.message.text()
-    assert PNR not in form.message.text()
-    assert form.save_anyway_button.isVisible()
+    assert form.view.message.isVisible() and "personal identifiers" in form.view.message.text()
+    assert PNR not in form.view.message.text()
+    assert form.view.save_anyway_button.isVisible()
 
     # Remove the number: the highlight and the explanation go away.
-    form.description.edit.setPlainText("Klistermärken vid hållplatsen.")
+    form.view.description.edit.setPlainText("Klistermärken vid hållplatsen.")
     qtbot.waitUntil(lambda: not form.findings(), timeout=2000)
-    assert form.description.edit.extraSelections() == []
+    assert form.view.description.edit.extraSelections() == []
     assert not explanation.isVisible()
 
     with qtbot.waitSignal(form.saved) as saved:
-        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(form.view.save_button, Qt.MouseButton.LeftButton)
     incident_id = saved.args[0]
     assert not form.isVisible()
     stored = service.incidents.get(incident_id)
@@ -128,25 +128,26 @@ def test_a_validation_error_is_shown_and_nothing_is_saved(
     page = _page(qtbot, service)
     form = page.new_incident()
     assert form is not None
-    form.environment.setCurrentIndex(form.environment.findData("HOGER"))
-    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    assert form.message.isVisible()
-    assert form.message.text() == "The field Types of incident needs at least one code."
-    assert form.isVisible() and not form.save_anyway_button.isVisible()
+    form.view.environment.setCurrentIndex(form.view.environment.findData("HOGER"))
+    qtbot.mouseClick(form.view.save_button, Qt.MouseButton.LeftButton)
+    assert form.view.message.isVisible()
+    assert form.view.message.text() == "The field Types of incident needs at least one code."
+    assert form.isVisible() and not form.view.save_anyway_button.isVisible()
     assert service.incidents.count() == 0
 
-    form.incident_types.item(1).setCheckState(Qt.CheckState.Checked)
-    form.environment.setCurrentIndex(0)  # "(choose)"
-    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    assert form.message.text() == "The field Environment is required."
-    assert form.focusWidget() is form.environment
+    form.view.incident_types.item(1).setCheckState(Qt.CheckState.Checked)
+    form.view.environment.setCurrentIndex(0)  # "(choose)"
+    qtbot.mouseClick(form.view.save_button, Qt.MouseButton.LeftButton)
+    assert form.view.message.text() == "The field Environment is required."
+    assert form.focusWidget() is form.view.environment
     assert service.incidents.count() == 0
 
-    form.environment.setCurrentIndex(form.environment.findData("ISLAMISTISK"))
-    form.occurred_on.set_value(form.received_on.date().toPython().replace(year=2020))
-    form.occurred_until.set_value(form.received_on.date().toPython().replace(year=2019))
-    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    assert "Occurred until" in form.message.text() and "Occurred on" in form.message.text()
+    form.view.environment.setCurrentIndex(form.view.environment.findData("ISLAMISTISK"))
+    form.view.occurred_on.set_value(form.view.received_on.date().toPython().replace(year=2020))
+    form.view.occurred_until.set_value(form.view.received_on.date().toPython().replace(year=2019))
+    qtbot.mouseClick(form.view.save_button, Qt.MouseButton.LeftButton)
+    message = form.view.message.text()
+    assert "Occurred until" in message and "Occurred on" in message
     assert service.incidents.count() == 0
 
 
@@ -157,18 +158,18 @@ def test_save_anyway_asks_first_and_then_stores_the_text(
     form = page.new_incident()
     assert form is not None
     _fill_required(form)
-    form.description.set_text(f"Hot mot anställd, uppgav {PNR}.")
-    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    assert form.save_anyway_button.isVisible()
+    form.view.description.set_text(f"Hot mot anställd, uppgav {PNR}.")
+    qtbot.mouseClick(form.view.save_button, Qt.MouseButton.LeftButton)
+    assert form.view.save_anyway_button.isVisible()
 
     # "Go back and edit": nothing stored.
-    qtbot.mouseClick(form.save_anyway_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(form.view.save_anyway_button, Qt.MouseButton.LeftButton)
     box = form.confirm_box
     assert isinstance(box, QMessageBox) and box.isVisible()
     box.button(QMessageBox.StandardButton.No).click()
     assert service.incidents.count() == 0 and form.isVisible()
 
-    qtbot.mouseClick(form.save_anyway_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(form.view.save_anyway_button, Qt.MouseButton.LeftButton)
     box = form.confirm_box
     assert isinstance(box, QMessageBox)
     with qtbot.waitSignal(form.saved) as saved:
@@ -182,13 +183,13 @@ def test_a_warning_is_shown_but_does_not_block(qtbot: QtBot, service: VaultServi
     form = page.new_incident()
     assert form is not None
     _fill_required(form)
-    form.description.set_text("Affischer på Drottninggatan 12 vid centrum.")
+    form.view.description.set_text("Affischer på Drottninggatan 12 vid centrum.")
     [finding] = form.findings()
     assert not finding.blocking
-    assert "street address" in form.description.explanation.text()
-    assert "does not block" in form.description.explanation.text()
+    assert "street address" in form.view.description.explanation.text()
+    assert "does not block" in form.view.description.explanation.text()
     with qtbot.waitSignal(form.saved):
-        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(form.view.save_button, Qt.MouseButton.LeftButton)
     assert service.incidents.count() == 1
 
 
@@ -208,7 +209,7 @@ def test_a_draft_survives_a_lock_and_is_offered_again(qtbot: QtBot, service: Vau
     assert form is not None
     _fill_required(form)
     text = "Flygblad i trapphuset, oklart vem som delat ut."
-    form.description.edit.insertPlainText(text)
+    form.view.description.edit.insertPlainText(text)
     assert form.is_dirty()
     page.save_draft()  # what the main window does before a lock
     assert not form.is_dirty()
@@ -228,11 +229,11 @@ def test_a_draft_survives_a_lock_and_is_offered_again(qtbot: QtBot, service: Vau
         page2.resume_button.click()
         resumed = page2.form
         assert resumed is not None and resumed.isVisible()
-        assert resumed.description.text() == text
-        assert resumed.environment.currentData() == "HOGER"
-        assert resumed.area.currentData() == "VALLINGBY"
+        assert resumed.view.description.text() == text
+        assert resumed.view.environment.currentData() == "HOGER"
+        assert resumed.view.area.currentData() == "VALLINGBY"
         with qtbot.waitSignal(resumed.saved):
-            qtbot.mouseClick(resumed.save_button, Qt.MouseButton.LeftButton)
+            qtbot.mouseClick(resumed.view.save_button, Qt.MouseButton.LeftButton)
         assert reopened.drafts.all(DRAFT_KIND) == []
         assert reopened.incidents.count() == 1
     finally:
@@ -243,10 +244,10 @@ def test_the_form_autosaves_a_draft_after_edits(qtbot: QtBot, service: VaultServ
     page = _page(qtbot, service)
     form = page.new_incident()
     assert form is not None
-    form.organisation.setText("Nordiska motståndsrörelsen")
+    form.view.organisation.setText("Nordiska motståndsrörelsen")
     qtbot.waitUntil(lambda: bool(service.drafts.all(DRAFT_KIND)), timeout=4000)
     assert service.drafts.all(DRAFT_KIND)[0].payload["organisation"] == "Nordiska motståndsrörelsen"
-    qtbot.mouseClick(form.cancel_button, Qt.MouseButton.LeftButton)  # Cancel drops it
+    qtbot.mouseClick(form.view.cancel_button, Qt.MouseButton.LeftButton)  # Cancel drops it
     assert service.drafts.all(DRAFT_KIND) == []
     assert page.form is None
 
@@ -268,12 +269,12 @@ def test_enter_on_a_row_opens_it_for_editing_and_the_table_updates(
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     form = page.form
     assert form is not None and form.windowTitle() == f"Incident {incident.id}"
-    assert form.description.text() == incident.description
-    assert form.environment.currentData() == incident.environment
-    assert sorted(form.incident_types.codes()) == sorted(incident.incident_types)
-    form.status.setCurrentIndex(form.status.findData("AVSLUTAD"))
+    assert form.view.description.text() == incident.description
+    assert form.view.environment.currentData() == incident.environment
+    assert sorted(form.view.incident_types.codes()) == sorted(incident.incident_types)
+    form.view.status.setCurrentIndex(form.view.status.findData("AVSLUTAD"))
     with qtbot.waitSignal(form.saved):
-        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(form.view.save_button, Qt.MouseButton.LeftButton)
     assert demo.incidents.get(incident.id).status == "AVSLUTAD"
     assert page.model.total() == 80
 
@@ -314,13 +315,14 @@ def test_screenshots(qtbot: QtBot, demo: VaultService, screenshot_dir: Path) -> 
     assert form is not None
     qtbot.waitExposed(form)
     _fill_required(form)
-    form.description.set_text(
+    form.view.description.set_text(
         f"Klistermärken vid busshållplatsen.\nEn förälder uppgav {PNR} som kontakt."
     )
-    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(form.view.save_button, Qt.MouseButton.LeftButton)
     # Held back: the form shows why, and offers to save anyway.
+    view = form.view
     _ready_for_the_picture(
-        qtbot, form, lambda: form.message.isVisible() and form.save_anyway_button.isVisible()
+        qtbot, form, lambda: view.message.isVisible() and view.save_anyway_button.isVisible()
     )
     assert form.grab().save(str(screenshot_dir / "incident-form-finding.png"))
     form.cancel()

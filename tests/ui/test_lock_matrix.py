@@ -219,11 +219,11 @@ def _open_form(qtbot: QtBot, window: MainWindow) -> QWidget:
     form = page.new_incident()
     assert isinstance(form, IncidentFormDialog)
     qtbot.waitExposed(form)
-    form.environment.setCurrentIndex(form.environment.findData("HOGER"))
-    form.description.edit.setFocus()
-    qtbot.keyClicks(form.description.edit, f"Klotter {MARKER} vid entren")
+    form.view.environment.setCurrentIndex(form.view.environment.findData("HOGER"))
+    form.view.description.edit.setFocus()
+    qtbot.keyClicks(form.view.description.edit, f"Klotter {MARKER} vid entren")
     assert form.is_dirty()
-    _copy(form.description.edit)
+    _copy(form.view.description.edit)
     return form
 
 
@@ -270,12 +270,12 @@ def _open_call_form(qtbot: QtBot, window: MainWindow) -> QWidget:
     form = wizard.complete_incident()
     assert isinstance(form, IncidentFormDialog)
     qtbot.waitExposed(form)
-    form.environment.setCurrentIndex(form.environment.findData("HOGER"))
-    form.incident_types.item(0).setCheckState(Qt.CheckState.Checked)
-    form.description.edit.setFocus()
-    qtbot.keyClicks(form.description.edit, f"Affischer {MARKER} i tunneln")
+    form.view.environment.setCurrentIndex(form.view.environment.findData("HOGER"))
+    form.view.incident_types.item(0).setCheckState(Qt.CheckState.Checked)
+    form.view.description.edit.setFocus()
+    qtbot.keyClicks(form.view.description.edit, f"Affischer {MARKER} i tunneln")
     assert form.is_dirty()
-    _copy(form.description.edit)
+    _copy(form.view.description.edit)
     return form
 
 
@@ -364,8 +364,8 @@ def test_an_automatic_lock_leaves_nothing_shown_and_the_work_comes_back(
         page.resume_button.click()
         form = page.form
         assert isinstance(form, IncidentFormDialog) and form.isVisible()
-        assert form.description.text() == f"Klotter {MARKER} vid entren"
-        assert form.environment.currentData() == "HOGER"
+        assert form.view.description.text() == f"Klotter {MARKER} vid entren"
+        assert form.view.environment.currentData() == "HOGER"
         return
     overview = window.page("overview")
     assert isinstance(overview, OverviewPage)
@@ -383,13 +383,13 @@ def test_an_automatic_lock_leaves_nothing_shown_and_the_work_comes_back(
     form = resumed.incident_form
     assert isinstance(form, IncidentFormDialog)
     qtbot.waitExposed(form)
-    assert form.description.text() == f"Affischer {MARKER} i tunneln"
-    assert form.environment.currentData() == "HOGER"
-    assert form.incident_types.codes()
-    assert set(form.actions_taken.codes()) == set(resumed.prefill()["actions_taken"])
+    assert form.view.description.text() == f"Affischer {MARKER} i tunneln"
+    assert form.view.environment.currentData() == "HOGER"
+    assert form.view.incident_types.codes()
+    assert set(form.view.actions_taken.codes()) == set(resumed.prefill()["actions_taken"])
     # Saving it now stores the incident with the call's case log, and the draft goes.
     with qtbot.waitSignal(resumed.call_saved, timeout=5000) as saved:
-        form.save_button.click()
+        form.view.save_button.click()
     service = controller.service
     assert service is not None
     _log_id, incident_id = saved.args

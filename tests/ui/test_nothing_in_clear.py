@@ -195,9 +195,9 @@ def _new_incident(qtbot: QtBot, page: IncidentsPage, text: str) -> IncidentFormD
     form = page.new_incident()
     assert isinstance(form, IncidentFormDialog)
     qtbot.waitExposed(form)
-    form.environment.setCurrentIndex(form.environment.findData("HOGER"))
-    form.incident_types.item(0).setCheckState(Qt.CheckState.Checked)
-    _type(qtbot, form.description.edit, text)
+    form.view.environment.setCurrentIndex(form.view.environment.findData("HOGER"))
+    form.view.incident_types.item(0).setCheckState(Qt.CheckState.Checked)
+    _type(qtbot, form.view.description.edit, text)
     return form
 
 
@@ -234,13 +234,13 @@ def test_a_whole_session_leaves_the_marker_nowhere_in_clear(
         assert isinstance(incidents, IncidentsPage)
         form = _new_incident(qtbot, incidents, f"Klotter med {MARKER} vid entren")
         with qtbot.waitSignal(form.saved) as saved:
-            qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+            qtbot.mouseClick(form.view.save_button, Qt.MouseButton.LeftButton)
         first_id = saved.args[0]
         form = _new_incident(qtbot, incidents, f"Flygblad {MARKER.lower()} i trapphuset")
         form.save_draft_now()  # what its timer does after a pause
         assert service.drafts.all("incident")
         with qtbot.waitSignal(form.saved):
-            qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+            qtbot.mouseClick(form.view.save_button, Qt.MouseButton.LeftButton)
         typed["incident descriptions"] = 2
         watch.look()
 
@@ -259,12 +259,12 @@ def test_a_whole_session_leaves_the_marker_nowhere_in_clear(
         call_form = wizard.complete_incident()
         assert isinstance(call_form, IncidentFormDialog)
         qtbot.waitExposed(call_form)
-        call_form.environment.setCurrentIndex(call_form.environment.findData("HOGER"))
-        call_form.incident_types.item(0).setCheckState(Qt.CheckState.Checked)
-        _type(qtbot, call_form.description.edit, f"Samtal om {MARKER}")
+        call_form.view.environment.setCurrentIndex(call_form.view.environment.findData("HOGER"))
+        call_form.view.incident_types.item(0).setCheckState(Qt.CheckState.Checked)
+        _type(qtbot, call_form.view.description.edit, f"Samtal om {MARKER}")
         call_form.save_draft_now()  # into the call's draft
         with qtbot.waitSignal(wizard.call_saved, timeout=5000) as stored:
-            call_form.save_button.click()
+            call_form.view.save_button.click()
         log_id, call_incident = stored.args
         assert MARKER in service.case_logs.search()[0].notes and log_id and call_incident
         typed["call notes and the call's incident form"] = 2

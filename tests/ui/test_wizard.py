@@ -120,13 +120,13 @@ def test_the_child_path_by_keyboard_shows_the_contacts_and_ends_in_a_case_log(
     form = wizard.incident_form
     assert isinstance(form, IncidentFormDialog)
     qtbot.waitExposed(form)
-    assert form.concerns_individual.isChecked()
-    assert form.age_band.currentData() == "UNDER_18"
-    assert {"OROSANMALAN", "POLISANMALAN"} <= set(form.actions_taken.codes())
-    form.environment.setCurrentIndex(form.environment.findData("HOGER"))
-    form.incident_types.item(0).setCheckState(Qt.CheckState.Checked)
+    assert form.view.concerns_individual.isChecked()
+    assert form.view.age_band.currentData() == "UNDER_18"
+    assert {"OROSANMALAN", "POLISANMALAN"} <= set(form.view.actions_taken.codes())
+    form.view.environment.setCurrentIndex(form.view.environment.findData("HOGER"))
+    form.view.incident_types.item(0).setCheckState(Qt.CheckState.Checked)
     with qtbot.waitSignal(wizard.call_saved) as saved:
-        form.save_button.click()
+        form.view.save_button.click()
     log_id, incident_id = saved.args
     logs = service.case_logs.search()
     assert [log.id for log in logs] == [log_id]
@@ -141,8 +141,9 @@ def test_the_child_path_by_keyboard_shows_the_contacts_and_ends_in_a_case_log(
     # The incident shows its case log, which opens read-only.
     edit = IncidentFormDialog(service, incident)
     qtbot.addWidget(edit)
-    assert edit.case_logs is not None and edit.case_logs.count() == 1
-    edit._open_case_log(edit.case_logs.item(0))
+    listing = edit.view.case_logs
+    assert listing is not None and listing.count() == 1
+    listing.itemActivated.emit(listing.item(0))  # Enter or a double click on the row
     viewer = edit.findChild(CaseLogDialog)
     assert isinstance(viewer, CaseLogDialog)
     assert viewer.table.rowCount() == 13 and viewer.notes.isReadOnly()
