@@ -290,6 +290,53 @@ def test_passphrase_change_and_recovery_via_cli(demo_vault: DemoVault) -> None:
         env=_env(VBEDESK_RECOVERY_KEY="0000-1111", VBEDESK_NEW_PASSPHRASE="the fourth passphrase"),
     )
     assert typo.returncode == REFUSED
+    # Both changes went through the service, which audits them; the refused one did not.
+    from vbedesk.storage.service import VaultService
+    from vbedesk.storage.vault import Vault
+
+    service = VaultService(Vault.open(demo_vault.folder, passphrase="the third passphrase"))
+    try:
+        actions = [entry.action for entry in service.audit_entries(limit=10)]
+    finally:
+        service.close()
+    assert actions.count("vault.passphrase") == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (["info"], OK),
+        (["incident", "show", "99999"], REFUSED),  # refused inside the open vault
+        (["incident", "import", "EMPTY"], REFUSED),  # refused after the vault opened
+        (["passphrase"], USAGE),  # no new passphrase: refused while the vault is open
+        (["caselog", "list"], OK),
+        (["form", "import", "EMPTY"], REFUSED),
+    ],
+)
+def test_every_command_closes_the_vault_it_opened(
+    demo_vault: DemoVault,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    code: int,
+) -> None:
+    """In one process, as the tests and a script run it: the vault's lock is free again.
+
+    A second open in the same process takes the OS lock on a new handle, so a vault left
+    open by a command would be "in use" here.
+    """
+    from vbedesk import cli
+    from vbedesk.storage.vault import Vault
+
+    empty = tmp_path / "empty.csv"
+    empty.write_text("received_on,incident_types,environment\n", encoding="utf-8")
+    argv = [str(empty) if a == "EMPTY" else a for a in argv]
+    monkeypatch.setenv("VBEDESK_PASSPHRASE", PASSPHRASE)
+    monkeypatch.delenv("VBEDESK_NEW_PASSPHRASE", raising=False)
+    assert cli.main(["--lang", "en", "--vault", str(demo_vault.folder), *argv]) == code
+    assert "Traceback" not in capsys.readouterr().err
+    Vault.open(demo_vault.folder, passphrase=PASSPHRASE).close()
 
 
 def test_demo_command_creates_then_reopens(tmp_path: Path) -> None:

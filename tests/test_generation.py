@@ -317,6 +317,7 @@ def test_the_command_line_check_reads_the_keyring_copy(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     from vbedesk import cli
+    from vbedesk.cli import common
 
     store = _store()
     vault, _key = Vault.create(vault_dir, PASSPHRASE, kdf=fast_kdf())
@@ -326,7 +327,7 @@ def test_the_command_line_check_reads_the_keyring_copy(
     _copy_folder(vault_dir, old)
     _remembered_session(vault_dir, store)
     _put_folder_back(old, vault_dir)
-    monkeypatch.setattr(cli, "_keyring", lambda: store)
+    monkeypatch.setattr(common, "keyring", lambda: store)
     monkeypatch.setenv("VBEDESK_PASSPHRASE", PASSPHRASE)
     code = cli.main(["--lang", "en", "--vault", str(vault_dir), "check"])
     captured = capsys.readouterr()
