@@ -240,7 +240,7 @@ def test_the_import_button_opens_a_file_dialog_for_pdf_files(
 ) -> None:
     form = tmp_path / "chosen.pdf"
     form.write_bytes(filled(blank))
-    page.import_button.click()
+    page.view.import_button.click()
     dialog = page.import_file_dialog
     assert isinstance(dialog, QFileDialog) and dialog.isVisible()
     assert dialog.fileMode() == QFileDialog.FileMode.ExistingFiles

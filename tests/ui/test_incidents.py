@@ -66,8 +66,8 @@ def test_a_personnummer_is_caught_then_removed_saved_and_found(
     qtbot: QtBot, service: VaultService
 ) -> None:
     page = _page(qtbot, service)
-    assert page.count_label.text() == "0 incidents"
-    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    assert page.view.count_label.text() == "0 incidents"
+    qtbot.mouseClick(page.view.new_button, Qt.MouseButton.LeftButton)
     form = page.form
     assert form is not None and form.isVisible()
     _fill_required(form)
@@ -109,14 +109,14 @@ def test_a_personnummer_is_caught_then_removed_saved_and_found(
 
     # In the table, selected, and found by a search.
     assert page.model.total() == 1
-    assert page.count_label.text() == "1 incident"
+    assert page.view.count_label.text() == "1 incident"
     assert page.selected_id() == incident_id
     with qtbot.waitSignal(page.model.total_changed, timeout=2000) as found:
-        qtbot.keyClicks(page.search_edit, "hallplats")  # no match: diacritics are kept
+        qtbot.keyClicks(page.view.search_edit, "hallplats")  # no match: diacritics are kept
     assert found.args == [0]
-    page.search_edit.clear()
+    page.view.search_edit.clear()
     with qtbot.waitSignal(page.model.total_changed, timeout=2000) as found:
-        page.search_edit.insert("hållplats")
+        page.view.search_edit.insert("hållplats")
     assert found.args == [1]
     page.model.fetchMore(QModelIndex())
     assert page.model.incident_at(0).id == incident_id  # type: ignore[union-attr]
@@ -257,16 +257,16 @@ def test_enter_on_a_row_opens_it_for_editing_and_the_table_updates(
 ) -> None:
     page = _page(qtbot, demo)
     assert page.model.total() == 80
-    assert page.table.verticalHeader().sectionResizeMode(0).name == "Fixed"
+    assert page.view.table.verticalHeader().sectionResizeMode(0).name == "Fixed"
     qtbot.waitUntil(lambda: page.model.rowCount() > 0)  # the view fetches the first page
     assert page.model.rowCount() == 80
-    page.table.setFocus()
-    page.table.selectRow(0)
+    page.view.table.setFocus()
+    page.view.table.selectRow(0)
     row = page.model.incident_at(0)
     assert row is not None
     incident = demo.incidents.get(row.id)
-    assert page.edit_button.isEnabled()
-    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert page.view.edit_button.isEnabled()
+    qtbot.keyClick(page.view.table, Qt.Key.Key_Return)
     form = page.form
     assert form is not None and form.windowTitle() == f"Incident {incident.id}"
     assert form.view.description.text() == incident.description
@@ -279,16 +279,16 @@ def test_enter_on_a_row_opens_it_for_editing_and_the_table_updates(
     assert page.model.total() == 80
 
     # Filters from the bar reach the model; the status filter finds the edited one.
-    page.status_combo.setCurrentIndex(page.status_combo.findData("AVSLUTAD"))
+    page.view.status_combo.setCurrentIndex(page.view.status_combo.findData("AVSLUTAD"))
     assert page.model.filter() == IncidentFilter(status="AVSLUTAD")
     assert page.model.total() == demo.incidents.count(IncidentFilter(status="AVSLUTAD"))
-    page.year_combo.setCurrentIndex(page.year_combo.findData(incident.received_on.year))
+    page.view.year_combo.setCurrentIndex(page.view.year_combo.findData(incident.received_on.year))
     assert page.model.filter().year == incident.received_on.year
     page.model.fetchMore(QModelIndex())
     assert page.model.row_of(incident.id) is not None
 
     # The types column cannot be sorted: the indicator goes back to the real order.
-    header = page.table.horizontalHeader()
+    header = page.view.table.horizontalHeader()
     header.setSortIndicator(IncidentTableModel.COL_TYPES, Qt.SortOrder.AscendingOrder)
     assert header.sortIndicatorSection() == IncidentTableModel.COL_RECEIVED
 
@@ -303,7 +303,7 @@ def test_screenshots(qtbot: QtBot, demo: VaultService, screenshot_dir: Path) -> 
     _ready_for_the_picture(qtbot, page, lambda: page.model.rowCount() > 2)
     assert page.grab().save(str(screenshot_dir / "main-incidents.png"))
 
-    page.table.selectRow(2)
+    page.view.table.selectRow(2)
     form = page.edit_selected()
     assert form is not None
     qtbot.waitExposed(form)

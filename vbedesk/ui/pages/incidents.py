@@ -1,40 +1,26 @@
 """Händelser: the incident table with its filter bar, and the incident form (GUI thread).
 
-The table is an ``IncidentTableModel`` (filtered, sorted and paged in SQL); the page only
+The widgets are ``IncidentsView`` (``incidents_view``); this page does what they ask. The
+table is an ``IncidentTableModel`` (filtered, sorted and paged in SQL); the page only
 turns the filter bar into an ``IncidentFilter``. Reads are short indexed queries run on
-the GUI thread.
+the GUI thread. The page opens one incident form at a time, imports filled-in PDF forms
+(chosen or dropped) on the worker thread, and offers a form left unsaved once.
 """
 
 from __future__ import annotations
 
-import itertools
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QComboBox,
-    QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox, QVBoxLayout, QWidget
 
 from vbedesk.errors import InputRefused
-from vbedesk.i18n import _, language, ngettext
+from vbedesk.i18n import _
 from vbedesk.model import IncidentFilter
 from vbedesk.storage.service import Draft, VaultService
-from vbedesk.taxonomy import Taxonomy
 from vbedesk.ui.dialogs.form_import import (
     MAX_FILES,
     FormImportDialog,
@@ -45,34 +31,12 @@ from vbedesk.ui.dialogs.form_import import (
 from vbedesk.ui.dialogs.incident_form import DRAFT_KIND, NEW_REF, IncidentFormDialog
 from vbedesk.ui.messages import delete_when_finished
 from vbedesk.ui.models.incident_table import IncidentTableModel
-from vbedesk.ui.page import Page, heading_font
+from vbedesk.ui.page import Page
+from vbedesk.ui.pages.incidents_view import IncidentsView
 from vbedesk.ui.tasks import Task, run_task
 
 #: Milliseconds of quiet typing before a search runs.
 SEARCH_DELAY_MS = 300
-COLUMN_WIDTHS = {
-    IncidentTableModel.COL_ID: 70,
-    IncidentTableModel.COL_RECEIVED: 105,
-    IncidentTableModel.COL_AREA: 150,
-    IncidentTableModel.COL_ENVIRONMENT: 320,
-    IncidentTableModel.COL_STATUS: 120,
-}
-
-
-def filter_combo(taxonomy: Taxonomy, name: str, everything: str, min_chars: int = 12) -> QComboBox:
-    """A filter choice: ``everything`` (no filter) and then the labels of the codes."""
-    combo = QComboBox()
-    combo.setAccessibleName(name)
-    combo.addItem(everything, None)
-    lang = language()
-    for code in taxonomy.codes():
-        combo.addItem(taxonomy.label(code, lang), code)
-    # Long labels (the environments) would widen the bar; the open list shows them whole.
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(min_chars)
-    combo.view().setTextElideMode(Qt.TextElideMode.ElideNone)
-    combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
-    return combo
 
 
 class IncidentsPage(Page):
@@ -89,144 +53,36 @@ class IncidentsPage(Page):
         self.draft_box: QMessageBox | None = None
         self._draft_offered = False
         self._draft: Draft | None = None
-        tax = service.taxonomies
-
-        # -- filter bar ------------------------------------------------------------------------
-        self.year_combo = QComboBox()
-        self.year_combo.setAccessibleName(_("Year"))
-        self.year_combo.addItem(_("All years"), None)
-        self.area_combo = filter_combo(tax.areas, _("Area"), _("All areas"))
-        self.environment_combo = filter_combo(
-            tax.environments, _("Environment"), _("All environments"), 20
-        )
-        self.type_combo = filter_combo(tax.incident_types, _("Type"), _("All types"))
-        self.status_combo = filter_combo(tax.incident_statuses, _("Status"), _("All statuses"))
-        self.search_edit = QLineEdit()
-        self.search_edit.setAccessibleName(_("Search in descriptions"))
-        self.search_edit.setPlaceholderText(_("Search in descriptions…"))
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(180)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filter)
-
-        bar = QHBoxLayout()
-        for text, combo in (
-            (_("Year:"), self.year_combo),
-            (_("Area:"), self.area_combo),
-            (_("Environment:"), self.environment_combo),
-            (_("Type:"), self.type_combo),
-            (_("Status:"), self.status_combo),
-        ):
-            label = QLabel(text)
-            label.setBuddy(combo)
-            bar.addWidget(label)
-            bar.addWidget(combo)
-            bar.addSpacing(6)
-        bar.addStretch(1)
-
-        search_bar = QHBoxLayout()
-        search_label = QLabel(_("Search:"))
-        search_label.setBuddy(self.search_edit)
-        search_bar.addWidget(search_label)
-        search_bar.addWidget(self.search_edit, 1)
-        self.count_label = QLabel()
-        self.count_label.setAccessibleName(_("Number of matching incidents"))
-        search_bar.addSpacing(12)
-        search_bar.addWidget(self.count_label)
-
-        # -- table -------------------------------------------------------------------------------
-        self.model = IncidentTableModel(service, self)
-        self.table = QTableView()
-        self.table.setAccessibleName(_("Incidents"))
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table: no keyboard trap
-        self.table.verticalHeader().setVisible(False)
-        # Fixed row heights: the view never measures rows it has not shown (design.md).
-        rows = self.table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(IncidentTableModel.COL_TYPES, QHeaderView.ResizeMode.Stretch)
-        # The widths suit the usual font; a larger system font widens them alike.
-        scale = max(1.0, self.table.fontMetrics().horizontalAdvance("0000-00-00") / 75)
-        for column, width in COLUMN_WIDTHS.items():
-            header.resizeSection(column, round(width * scale))
-        header.setHighlightSections(False)
-        header.setSortIndicator(IncidentTableModel.COL_RECEIVED, Qt.SortOrder.DescendingOrder)
-        self.table.setSortingEnabled(True)
-        header.sortIndicatorChanged.connect(self._sort_indicator_changed)
-
-        self.new_button = QPushButton(_("New incident"))
-        self.new_button.setAccessibleName(_("New incident"))
-        self.edit_button = QPushButton(_("Edit"))
-        self.edit_button.setAccessibleName(_("Edit the selected incident"))
-        self.edit_button.setEnabled(False)
-        self.import_button = QPushButton(_("Import forms…"))
-        self.import_button.setAccessibleName(_("Import filled-in forms (PDF)"))
-        self.import_button.setToolTip(_("Or drop PDF files of filled-in forms on this page."))
         self.import_dialog: FormImportDialog | None = None
         self.import_file_dialog: QFileDialog | None = None
         self.import_task: Task | None = None
+        self.model = IncidentTableModel(service, self)
+        self.view = IncidentsView(self.model, service.taxonomies)
+        QVBoxLayout(self).addWidget(self.view)
         self.setAcceptDrops(True)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.edit_button)
-        buttons.addWidget(self.import_button)
-        buttons.addStretch(1)
-
-        heading = QLabel(_("Incidents"))
-        heading_font(heading, 1.3)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addLayout(bar)
-        layout.addLayout(search_bar)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-
-        chain: list[QWidget] = [
-            self.year_combo,
-            self.area_combo,
-            self.environment_combo,
-            self.type_combo,
-            self.status_combo,
-            self.search_edit,
-            self.table,
-            self.new_button,
-            self.edit_button,
-            self.import_button,
-        ]
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
-
-        for combo in (
-            self.year_combo,
-            self.area_combo,
-            self.environment_combo,
-            self.type_combo,
-            self.status_combo,
-        ):
-            combo.currentIndexChanged.connect(self.apply_filter)
-        self.search_edit.textChanged.connect(self._search_timer.start)
-        self.search_edit.returnPressed.connect(self.apply_filter)
-        self.model.total_changed.connect(self._show_count)
-        self.model.modelReset.connect(self._selection_changed)
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        # Enter and double-click both "activate" a row (not on a single click).
-        self.table.activated.connect(self._activated)
-        self.new_button.clicked.connect(self.new_incident)
-        self.edit_button.clicked.connect(self.edit_selected)
-        self.import_button.clicked.connect(self.choose_forms)
-
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._connect()
         self._fill_years()
-        self._show_count(self.model.total())
+        self.view.show_count(self.model.total())
+
+    def _connect(self) -> None:
+        view = self.view
+        self._search_timer.timeout.connect(self.apply_filter)
+        view.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_indicator_changed)
+        for combo in view.filter_combos():
+            combo.currentIndexChanged.connect(self.apply_filter)
+        view.search_edit.textChanged.connect(self._search_timer.start)
+        view.search_edit.returnPressed.connect(self.apply_filter)
+        self.model.total_changed.connect(view.show_count)
+        self.model.modelReset.connect(self._selection_changed)
+        view.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        # Enter and double-click both "activate" a row (not on a single click).
+        view.table.activated.connect(self._activated)
+        view.new_button.clicked.connect(self.new_incident)
+        view.edit_button.clicked.connect(self.edit_selected)
+        view.import_button.clicked.connect(self.choose_forms)
 
     def title(self) -> str:
         return _("Incidents")
@@ -246,15 +102,7 @@ class IncidentsPage(Page):
 
     # -- filtering -----------------------------------------------------------------------------
     def current_filter(self) -> IncidentFilter:
-        text = self.search_edit.text().strip()
-        return IncidentFilter(
-            year=self.year_combo.currentData(),
-            area=self.area_combo.currentData(),
-            environment=self.environment_combo.currentData(),
-            incident_type=self.type_combo.currentData(),
-            status=self.status_combo.currentData(),
-            text=text or None,
-        )
+        return self.view.current_filter()
 
     def apply_filter(self, *_args: object) -> None:
         self._search_timer.stop()
@@ -267,42 +115,17 @@ class IncidentsPage(Page):
         oldest = self.service.incidents.list_full(sort="received_on", descending=False, limit=1)
         this_year = date.today().year
         first = min(oldest[0].received_on.year, this_year) if oldest else this_year
-        wanted = list(range(this_year, first - 1, -1))
-        present = [self.year_combo.itemData(i) for i in range(1, self.year_combo.count())]
-        if present == wanted:
-            return
-        chosen = self.year_combo.currentData()
-        self.year_combo.blockSignals(True)
-        try:
-            while self.year_combo.count() > 1:
-                self.year_combo.removeItem(1)
-            for year in wanted:
-                self.year_combo.addItem(str(year), year)
-            self.year_combo.setCurrentIndex(max(self.year_combo.findData(chosen), 0))
-        finally:
-            self.year_combo.blockSignals(False)
-
-    def _show_count(self, total: int) -> None:
-        self.count_label.setText(
-            ngettext("{count} incident", "{count} incidents", total).format(count=total)
-        )
+        self.view.set_years(range(this_year, first - 1, -1))
 
     def _sort_indicator_changed(self, column: int, _order: Qt.SortOrder) -> None:
-        if column in IncidentTableModel.SORT_KEYS:
-            return
-        # Not sortable (the types): show the order the rows really have.
-        model_column, model_order = self.model.sort_state()
-        header = self.table.horizontalHeader()
-        header.blockSignals(True)
-        header.setSortIndicator(model_column, model_order)
-        header.blockSignals(False)
+        if column not in IncidentTableModel.SORT_KEYS:
+            # Not sortable (the types): show the order the rows really have.
+            self.view.show_sort_indicator(*self.model.sort_state())
 
     # -- selection and the form -------------------------------------------------------------
     def selected_id(self) -> int | None:
-        index = self.table.currentIndex()
-        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
-            return None
-        incident = self.model.incident_at(index.row())
+        row = self.view.selected_row()
+        incident = self.model.incident_at(row) if row is not None else None
         return incident.id if incident is not None else None
 
     def select_incident(self, incident_id: int) -> bool:
@@ -316,12 +139,11 @@ class IncidentsPage(Page):
             row = self.model.row_of(incident_id)
         if row is None:
             return False
-        self.table.selectRow(row)
-        self.table.scrollTo(self.model.index(row, 0))
+        self.view.show_row(row)
         return True
 
     def _selection_changed(self, *_args: object) -> None:
-        self.edit_button.setEnabled(self.selected_id() is not None)
+        self.view.edit_button.setEnabled(self.selected_id() is not None)
 
     def _activated(self, index: QModelIndex) -> None:
         incident = self.model.incident_at(index.row())
@@ -363,7 +185,7 @@ class IncidentsPage(Page):
         form, self.form = self.form, None
         if form is not None:
             form.deleteLater()
-        self.table.setFocus()
+        self.view.table.setFocus()
 
     def _saved(self, incident_id: int) -> None:
         self._fill_years()
