@@ -176,7 +176,7 @@ def _write_forever(kind: str, tag: str, setup: Setup, passphrase: str, fd: int) 
         elif kind == "passphrase":
             vault.change_passphrase(name, kdf=fast_kdf())
         elif kind == "backup":
-            svc.backups.create(setup.backups / f"{name}.vbdk", BACKUP_PASSPHRASE, _test_kdf=True)
+            svc.backups.create(setup.backups / f"{name}.vbdk", BACKUP_PASSPHRASE, kdf=fast_kdf())
         os.write(fd, f"ack {name}\n".encode())
 
 
@@ -297,7 +297,7 @@ def _check_backups(setup: Setup, ledger: Ledger) -> None:
         assert path.suffix == ".vbdk", path.name
         names.add(path.name)
         if path.name not in ledger.verified:
-            verify_backup(path, BACKUP_PASSPHRASE, allow_test_params=True)
+            verify_backup(path, BACKUP_PASSPHRASE)
             ledger.verified.add(path.name)
     missing = {f"{b}.vbdk" for b in ledger.backups} - names
     assert not missing, f"acknowledged backups lost: {sorted(missing)}"

@@ -59,7 +59,7 @@ def file_size_limit(limit: int) -> Iterator[None]:
 def _empty_wal(service: VaultService) -> None:
     """Move every page home and empty the WAL: the next transaction writes from offset 0."""
     with service.vault.raw_connection() as raw:
-        row = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()  # type: ignore[attr-defined]
+        row = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     assert row[0] == 0  # not busy
     assert (service.vault.folder / "vault.db-wal").stat().st_size == 0
 
@@ -146,14 +146,14 @@ def test_backup_on_a_full_disk(service: VaultService, tmp_path: Path, fraction: 
     limit = int(size * fraction)
 
     with file_size_limit(limit), pytest.raises(DiskFull):
-        service.backups.create(out, BACKUP_PASSPHRASE, _test_kdf=True)
+        service.backups.create(out, BACKUP_PASSPHRASE, kdf=fast_kdf())
 
     # No file carries the final name, and the temporary one is gone too.
     assert sorted(p.name for p in folder.iterdir()) == []
     assert service.check().ok
     assert _state(service) == before  # not recorded as written
-    manifest = service.backups.create(out, BACKUP_PASSPHRASE, _test_kdf=True)
-    assert verify_backup(out, BACKUP_PASSPHRASE, allow_test_params=True) == manifest
+    manifest = service.backups.create(out, BACKUP_PASSPHRASE, kdf=fast_kdf())
+    assert verify_backup(out, BACKUP_PASSPHRASE) == manifest
     assert manifest.counts[IncidentRow.__tablename__] == before[0]
 
 

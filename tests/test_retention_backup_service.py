@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from vbedesk.errors import InputRefused
+from tests.conftest import fast_kdf, snapshot
+from vbedesk.errors import InputRefused, WrongPassphrase
 from vbedesk.model import Incident
 from vbedesk.storage.backup import (
     backup_name,
@@ -19,6 +20,8 @@ from vbedesk.storage.backup import (
 )
 from vbedesk.storage.files import FileExists
 from vbedesk.storage.service import NotFound, VaultService
+from vbedesk.storage.services.backups import restore_file, verify_file
+from vbedesk.storage.vault import Vault
 
 BACKUP_PASS = "a long backup sentence for the safe"
 
@@ -147,25 +150,91 @@ def test_delete_retention_due_deletes_exactly_the_due_in_sql(service: VaultServi
 
 def test_create_backup_audits_and_registers(service: VaultService, tmp_path: Path) -> None:
     out = tmp_path / "b.vbdk"
-    manifest = service.backups.create(out, BACKUP_PASS, _test_kdf=True)
-    assert verify_backup(out, BACKUP_PASS, allow_test_params=True) == manifest
+    manifest = service.backups.create(out, BACKUP_PASS, kdf=fast_kdf())
+    assert verify_backup(out, BACKUP_PASS) == manifest
     assert [d.kind for d in service.disclosures.all()] == ["backup"]
     status = service.backups.status()
     assert status.last is not None and status.last.tzinfo is UTC and status.skipped is None
     service.backups.record_skipped()
     assert service.backups.status().skipped is not None
     with pytest.raises(InputRefused):  # an existing file is never written over
-        service.backups.create(out, BACKUP_PASS, _test_kdf=True)
+        service.backups.create(out, BACKUP_PASS, kdf=fast_kdf())
     assert len(service.disclosures.all()) == 1
 
 
 def test_the_automatic_backup_goes_to_the_backup_folder(service: VaultService) -> None:
     assert service.backups.folder() == default_backup_dir(service.vault.folder)
     assert service.backups.folder().parent == service.vault.folder.parent
-    out = service.backups.create_automatic(BACKUP_PASS, _test_kdf=True)
+    out = service.backups.create_automatic(BACKUP_PASS, kdf=fast_kdf())
     files = list_backups(service.backups.folder())
     assert [f.path for f in files] == [out] and files[0].automatic
     assert service.audit_entries(2)[-1].detail == "automatic"
+
+
+NEW_VAULT_PASS = "the restored vault has its own sentence"
+
+
+def test_verify_file_needs_no_open_vault_and_writes_nothing(
+    service: VaultService, tmp_path: Path
+) -> None:
+    out = tmp_path / "b" / "b.vbdk"
+    out.parent.mkdir()
+    manifest = service.backups.create(out, BACKUP_PASS, kdf=fast_kdf())
+    service.close()
+    before = snapshot(out.parent)
+    assert verify_file(out, BACKUP_PASS) == manifest
+    with pytest.raises(WrongPassphrase):
+        verify_file(out, "not the backup passphrase")
+    assert snapshot(out.parent) == before
+
+
+def test_restore_file_is_audited_in_the_restored_vault_and_the_open_one(
+    service: VaultService, tmp_path: Path
+) -> None:
+    out = tmp_path / "b.vbdk"
+    manifest = service.backups.create(out, BACKUP_PASS, kdf=fast_kdf())
+    target = tmp_path / "restored"
+    steps: list[str] = []
+    result = restore_file(
+        out,
+        BACKUP_PASS,
+        target,
+        new_passphrase=NEW_VAULT_PASS,
+        kdf=fast_kdf(),
+        progress=steps.append,
+        also_record_in=service,
+    )
+    assert steps == ["verify", "restore", "rename", "open"]
+    assert result.folder == target and result.manifest == manifest
+    assert len(result.recovery_key.split("-")) == 11
+    expected = ("backup.restore", "backup", "b.vbdk", f"generation {manifest.generation}")
+    [here] = service.audit_entries(1)
+    assert (here.action, here.entity, here.entity_id, here.detail) == expected
+    # The restored vault was closed again; it holds the same row, and its chain is sound.
+    with Vault.open(target, passphrase=NEW_VAULT_PASS) as vault:
+        restored = VaultService(vault)
+        [there] = restored.audit_entries(1)
+        assert (there.action, there.entity, there.entity_id, there.detail) == expected
+        assert restored.check().ok
+    with Vault.open(target, recovery_key=result.recovery_key) as vault:
+        assert vault.vault_id == service.vault_id
+
+
+def test_restore_file_without_an_open_vault_records_in_the_restored_one(
+    service: VaultService, tmp_path: Path
+) -> None:
+    """The command line's case: no vault is open while it restores."""
+    out = tmp_path / "b.vbdk"
+    before = [e.id for e in service.audit_entries(100)]  # what the backup holds
+    service.backups.create(out, BACKUP_PASS, kdf=fast_kdf())
+    service.close()
+    result = restore_file(
+        out, BACKUP_PASS, tmp_path / "restored", new_passphrase=NEW_VAULT_PASS, kdf=fast_kdf()
+    )
+    with Vault.open(result.folder, passphrase=NEW_VAULT_PASS) as vault:
+        entries = VaultService(vault).audit_entries(100)
+    assert [e.id for e in entries[1:]] == before  # the backup's history, then the restore
+    assert entries[0].action == "backup.restore"
 
 
 def test_surplus_generations_counts_only_automatic_backups(tmp_path: Path) -> None:

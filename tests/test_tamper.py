@@ -193,7 +193,7 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
     root = tmp_path_factory.mktemp("prepared")
     service, recovery = create_demo_vault(root / "vault", PASSPHRASE, kdf=fast_kdf())
     try:
-        service.backups.create(root / "demo.vbdk", BACKUP_PASS, _test_kdf=True)
+        service.backups.create(root / "demo.vbdk", BACKUP_PASS, kdf=fast_kdf())
         rows = vault_rows(service.vault)
     finally:
         service.vault.close()
@@ -261,12 +261,12 @@ def try_backup_of(service: VaultService, out: Path) -> str:
     """A backup of the opened, damaged vault: refused as DamagedData and no file left, or
     written and sound (the damage lies outside the rows a backup copies)."""
     try:
-        service.backups.create(out, BACKUP_PASS, _test_kdf=True)
+        service.backups.create(out, BACKUP_PASS, kdf=fast_kdf())
     except DamagedData:
         assert not out.exists()
         assert not list(out.parent.glob(f".{out.name}.partial-*"))
         return "backup refused: DamagedData"
-    verify_backup(out, BACKUP_PASS, allow_test_params=True)
+    verify_backup(out, BACKUP_PASS)
     out.unlink()
     return "backup written and verified"
 
@@ -296,10 +296,10 @@ def try_database(
         reads = (
             service.info,
             lambda: list(service.incidents.iter_all()),
-            service.contacts,
+            service.contacts.all,
             service.audit_entries,
             service.settings,
-            service.plans,
+            service.plans.all,
         )
         for read in reads:
             with suppress(DamagedData):
@@ -493,15 +493,26 @@ def test_keyfile_mutations(
 
 
 def expected_for_backup(m: Mutation, data: bytes) -> str:
-    """docs/backup-format.md: magic, version byte, salt, then a SQLCipher 4 file."""
+    """docs/backup-format.md: magic, version byte, the Argon2id parameters (format 2),
+    random salt bytes, then a SQLCipher 4 file."""
     if m.kind == "flip":
         if m.at < 4:
             return "NotABackup"
         if m.at == 4:
             version = data[4] ^ m.value
             if version == 0x01:
-                return "WrongPassphrase"  # the production derivation: another key
-            return "NewerVersion" if version > 0x01 else "NotABackup"
+                return "WrongPassphrase"  # format 1's fixed parameters: another key
+            return "NewerVersion" if version > 0x02 else "NotABackup"
+        if m.at in (5, 6, 7):
+            time_cost, exponent, parallelism = m.apply(data)[5:8]
+            in_bounds = (
+                1 <= time_cost <= 10
+                and 3 <= exponent <= 20
+                and 1 <= parallelism <= 16
+                and 2**exponent >= 8 * parallelism
+            )
+            # Out of bounds: refused before Argon2id runs; within: another key.
+            return "WrongPassphrase" if in_bounds else "DamagedData"
         return "WrongPassphrase" if m.at < PAGE_SIZE else "DamagedData"
     size = len(m.apply(data))
     if size < PAGE_SIZE or size % PAGE_SIZE:
@@ -512,7 +523,7 @@ def expected_for_backup(m: Mutation, data: bytes) -> str:
 def try_backup(folder: Path, path: Path, m: Mutation, restore: bool) -> str:
     before = snapshot(folder)
     try:
-        verify_backup(path, BACKUP_PASS, allow_test_params=True)
+        verify_backup(path, BACKUP_PASS)
     except (NotABackup, NewerVersion, WrongPassphrase, DamagedData) as exc:
         outcome = type(exc).__name__
     else:
@@ -527,7 +538,6 @@ def try_backup(folder: Path, path: Path, m: Mutation, restore: bool) -> str:
                 target,
                 new_passphrase=NEW_PASS,
                 kdf=fast_kdf(),
-                allow_test_params=True,
             )
         except (NotABackup, NewerVersion, WrongPassphrase, DamagedData) as exc:
             assert type(exc).__name__ == outcome, m.label()
@@ -594,5 +604,5 @@ def test_backup_of_a_vault_with_a_damaged_page_is_damaged_data_and_leaves_no_fil
     (folder / DB_NAME).write_bytes(bytes(data))
     out = tmp_path / "backup.vbdk"
     with Vault.open(folder, passphrase=PASSPHRASE) as vault, pytest.raises(DamagedData):
-        VaultService(vault).backups.create(out, BACKUP_PASS, _test_kdf=True)
+        VaultService(vault).backups.create(out, BACKUP_PASS, kdf=fast_kdf())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["damaged-page"]

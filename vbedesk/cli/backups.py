@@ -11,7 +11,7 @@ from vbedesk.i18n import N_, _
 from .common import EXIT_OK, Parser, new_passphrase, open_service, out, secret
 
 if TYPE_CHECKING:
-    from vbedesk.storage.backup import BackupManifest
+    from vbedesk.storage.services.backups import BackupManifest
 
     from .common import Subcommands
 
@@ -44,27 +44,27 @@ def cmd_backup_create(args: argparse.Namespace) -> int:
 
 
 def cmd_backup_verify(args: argparse.Namespace) -> int:
-    from vbedesk.storage.backup import verify_backup
+    from vbedesk.storage.services.backups import verify_file
 
     passphrase = _backup_passphrase(args)
-    manifest = verify_backup(Path(args.file), passphrase)
+    manifest = verify_file(Path(args.file), passphrase)
     out(_("The backup is intact: {path}").format(path=args.file))
     _print_manifest(manifest)
     return EXIT_OK
 
 
 def cmd_backup_restore(args: argparse.Namespace) -> int:
-    from vbedesk.storage.backup import restore_backup
+    from vbedesk.storage.services.backups import restore_file
 
     passphrase = _backup_passphrase(args)
     new = new_passphrase(args, N_("Passphrase for the restored vault:"))
-    vault, recovery = restore_backup(
+    # Audited in the restored vault, as the window's restore is; it is closed again.
+    restored = restore_file(
         Path(args.file), passphrase, Path(args.to).expanduser(), new_passphrase=new
     )
-    vault.close()
     out(_("Restored into a new vault: {path}").format(path=args.to))
     out(_("Recovery key of the restored vault (shown once):"))
-    out("    " + recovery)
+    out("    " + restored.recovery_key)
     return EXIT_OK
 
 

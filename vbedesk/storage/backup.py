@@ -3,9 +3,10 @@
 The file format is documented for the city's IT in ``docs/backup-format.md``. In short:
 a SQLCipher 4 database with default settings (4096-byte pages, HMAC-SHA512), keyed with a
 raw key and an explicit salt. The salt is the file's first 16 bytes: ``b"VBDK"``, one
-version byte, 11 random bytes. The raw key is Argon2id(backup passphrase, that salt) with
-the fixed parameters of the version byte. The backup holds every table of the vault plus
-a ``backup_manifest`` table; ``user_version`` holds the schema revision.
+version byte, then (format 2) the Argon2id parameters in three bytes and 8 random bytes,
+or (format 1, read only) 11 random bytes with fixed parameters. The raw key is
+Argon2id(backup passphrase, that salt). The backup holds every table of the vault plus a
+``backup_manifest`` table; ``user_version`` holds the schema revision.
 
 Nothing here logs or raises a passphrase, a key or key material.
 """
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import sqlcipher3
+from argon2.exceptions import HashingError
 
 import vbedesk
 from vbedesk.errors import (
@@ -51,22 +53,29 @@ MAGIC = b"VBDK"
 SALT_BYTES = 16
 VERSION_OFFSET = len(MAGIC)
 FORMAT = "vbedesk-backup"
-FORMAT_VERSION = 1
-VERSION_BYTE = 0x01
-# Test-only variant of format 1 with tiny Argon2id parameters; accepted only on request.
-TEST_VERSION_BYTE = 0xF1
+#: The format this program writes (header version byte and manifest ``format_version``).
+FORMAT_VERSION = 2
+VERSION_BYTE = 0x02
+#: Format 1 (still read): no parameters in the header, the fixed ones below.
+VERSION_1_BYTE = 0x01
 MANIFEST_TABLE = "backup_manifest"
 MIN_PASSPHRASE_LENGTH = 12
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PDF_MAGIC = b"%PDF"
 READ_BATCH = 1000
 
-# Argon2id (time_cost, memory_kib, parallelism) per version byte. Format 1 records nothing
-# else: the version byte alone selects the parameters.
-KDF_BY_VERSION_BYTE: dict[int, tuple[int, int, int]] = {
-    VERSION_BYTE: (3, 65536, 4),
-    TEST_VERSION_BYTE: (1, 64, 1),
-}
+#: Argon2id (time cost, memory in KiB, parallelism) of every format-1 backup, and what a
+#: format-2 backup is written with unless a caller passes its own ``kdf``.
+DEFAULT_KDF: tuple[int, int, int] = (3, 65536, 4)
+#: Format 2 keeps the parameters in bytes 5-7 of the header: time cost, log2 of the memory
+#: in KiB, parallelism; the remaining 8 bytes are random.
+KDF_OFFSET = VERSION_OFFSET + 1
+RANDOM_BYTES = SALT_BYTES - KDF_OFFSET - 3
+#: Bounds of the header's parameters, on writing and on reading: a damaged or hostile
+#: header is refused before Argon2id runs (no gigabytes asked for, no minutes spent).
+MAX_TIME_COST = 10
+MIN_MEMORY_LOG2, MAX_MEMORY_LOG2 = 3, 20  # 8 KiB to 1 GiB
+MAX_PARALLELISM = 16
 
 REQUIRED_MANIFEST_KEYS = (
     "format",
@@ -118,15 +127,76 @@ class BackupManifest:
 
 # -- the key ---------------------------------------------------------------------------
 
+KDF_DAMAGED = N_(
+    "The start of the file is damaged: its key derivation parameters are impossible. "
+    "Use another backup."
+)
+KDF_TOO_BIG = N_(
+    "This computer cannot give the memory that the backup's key derivation needs; close "
+    "other programs and try again."
+)
 
-def _new_salt(version_byte: int) -> bytes:
-    return MAGIC + bytes([version_byte]) + secrets.token_bytes(SALT_BYTES - len(MAGIC) - 1)
+
+def _costs_in_bounds(time_cost: int, memory_kib: int, parallelism: int) -> bool:
+    """Whether format 2 can hold these parameters (and a reader accepts them)."""
+    exponent = memory_kib.bit_length() - 1
+    return (
+        1 <= time_cost <= MAX_TIME_COST
+        and 1 <= parallelism <= MAX_PARALLELISM
+        and memory_kib == 1 << exponent
+        and MIN_MEMORY_LOG2 <= exponent <= MAX_MEMORY_LOG2
+        and memory_kib >= 8 * parallelism  # Argon2's own minimum
+    )
+
+
+def _new_salt(kdf: KdfParams | None) -> bytes:
+    """A format-2 header: magic, version byte, the parameters of ``kdf`` (or the defaults)
+    in three bytes, 8 random bytes. Only the costs of ``kdf`` are used, not its salt."""
+    if kdf is None:
+        time_cost, memory_kib, parallelism = DEFAULT_KDF
+    else:
+        kdf.check_floor()  # weak parameters only from KdfParams.insecure_for_tests()
+        time_cost, memory_kib, parallelism = kdf.time_cost, kdf.memory_kib, kdf.parallelism
+    if not _costs_in_bounds(time_cost, memory_kib, parallelism):
+        raise ValueError(
+            f"a backup takes time_cost 1-{MAX_TIME_COST}, parallelism 1-{MAX_PARALLELISM} "
+            f"and memory_kib a power of two from 2**{MIN_MEMORY_LOG2} to 2**{MAX_MEMORY_LOG2}"
+        )
+    costs = bytes([time_cost, memory_kib.bit_length() - 1, parallelism])
+    return MAGIC + bytes([VERSION_BYTE]) + costs + secrets.token_bytes(RANDOM_BYTES)
+
+
+def header_kdf(salt: bytes) -> KdfParams:
+    """The Argon2id parameters of a backup from its first 16 bytes (the salt).
+
+    Raises ``NotABackup`` (no magic, version byte 00), ``NewerVersion`` (a later version
+    byte) and ``DamagedData`` (format-2 parameters out of bounds).
+    """
+    if len(salt) != SALT_BYTES or not salt.startswith(MAGIC):
+        raise NotABackup()
+    version_byte = salt[VERSION_OFFSET]
+    if version_byte == VERSION_1_BYTE:
+        time_cost, memory_kib, parallelism = DEFAULT_KDF
+    elif version_byte == VERSION_BYTE:
+        time_cost, exponent, parallelism = salt[KDF_OFFSET : KDF_OFFSET + 3]
+        if not MIN_MEMORY_LOG2 <= exponent <= MAX_MEMORY_LOG2:
+            raise DamagedData(KDF_DAMAGED)
+        memory_kib = 1 << exponent
+        if not _costs_in_bounds(time_cost, memory_kib, parallelism):
+            raise DamagedData(KDF_DAMAGED)
+    elif version_byte > VERSION_BYTE:
+        raise NewerVersion()
+    else:
+        raise NotABackup()
+    return KdfParams(time_cost, memory_kib, parallelism, salt)
 
 
 def _derive(passphrase: str, salt: bytes) -> bytes:
-    """The raw SQLCipher key of a backup: Argon2id with the parameters of its version byte."""
-    time_cost, memory_kib, parallelism = KDF_BY_VERSION_BYTE[salt[VERSION_OFFSET]]
-    return derive_key(passphrase, KdfParams(time_cost, memory_kib, parallelism, salt))
+    """The raw SQLCipher key of a backup: Argon2id with the parameters of its header."""
+    try:
+        return derive_key(passphrase, header_kdf(salt))
+    except HashingError:  # the memory could not be allocated (within the bounds)
+        raise VbedeskError(KDF_TOO_BIG) from None
 
 
 def _key_value(key: bytes, salt: bytes | None) -> str:
@@ -289,8 +359,9 @@ def _check_open_backup(conn: sqlcipher3.Connection) -> BackupManifest:
     return manifest
 
 
-def _read_salt(path: Path, *, allow_test_params: bool) -> bytes:
-    """The salt of a backup file, after the checks that need no key (not a backup, newer)."""
+def _read_salt(path: Path) -> bytes:
+    """The salt of a backup file, after the checks that need no key (not a backup, newer,
+    impossible key derivation parameters)."""
     try:
         with path.open("rb") as fh:
             size = os.fstat(fh.fileno()).st_size
@@ -312,24 +383,16 @@ def _read_salt(path: Path, *, allow_test_params: bool) -> bytes:
                 "incomplete, or something was appended to it."
             )
         )
-    version_byte = head[VERSION_OFFSET]
-    if version_byte == TEST_VERSION_BYTE and not allow_test_params:
-        raise NotABackup(
-            N_("The file is a test backup with weak key derivation; it is not accepted.")
-        )
-    if version_byte not in KDF_BY_VERSION_BYTE:
-        if version_byte > VERSION_BYTE:
-            raise NewerVersion()
-        raise NotABackup()
+    header_kdf(head)  # the version byte and the parameters, before any key is derived
     return head
 
 
 @contextmanager
 def _open_backup(
-    path: Path, passphrase: str, *, allow_test_params: bool
+    path: Path, passphrase: str
 ) -> Iterator[tuple[sqlcipher3.Connection, BackupManifest]]:
     """A read-only connection to a fully verified backup, and its manifest."""
-    salt = _read_salt(path, allow_test_params=allow_test_params)
+    salt = _read_salt(path)
     key = _derive(passphrase, salt)
     conn = connect(path, key, salt=salt, read_only=True, wal=False)
     try:
@@ -341,16 +404,14 @@ def _open_backup(
 # -- public API ------------------------------------------------------------------------
 
 
-def verify_backup(
-    path: Path, passphrase: str, *, allow_test_params: bool = False
-) -> BackupManifest:
+def verify_backup(path: Path, passphrase: str) -> BackupManifest:
     """Check a backup completely without writing anything; return its manifest.
 
     Raises, in this order of precedence: ``NotABackup``, ``NewerVersion``,
+    ``DamagedData`` (impossible key derivation parameters in the header),
     ``WrongPassphrase`` (wrong passphrase or damaged header), ``DamagedData``.
-    ``allow_test_params`` accepts the test-only key derivation (version byte 0xF1).
     """
-    with _open_backup(Path(path), passphrase, allow_test_params=allow_test_params) as (_c, mf):
+    with _open_backup(Path(path), passphrase) as (_c, mf):
         return mf
 
 
@@ -359,9 +420,9 @@ def create_backup(
     out: Path,
     passphrase: str,
     *,
+    kdf: KdfParams | None = None,
     progress: Callable[[str], None] | None = None,
     cancel: Callable[[], bool] | None = None,
-    _test_kdf: bool = False,
 ) -> BackupManifest:
     """Write a verified backup of the open ``vault`` to the new file ``out``.
 
@@ -369,23 +430,11 @@ def create_backup(
     verified (both integrity checks, the manifest against the vault's counts), flushed to
     disk, and only then given its name. On any failure or cancellation the temporary file
     is deleted; ``out`` is never overwritten. ``progress`` receives "export", "verify" and
-    "rename"; ``cancel`` is asked before each of them. ``_test_kdf`` selects the test-only
-    key derivation (tests only; such a file is refused unless ``allow_test_params``).
+    "rename"; ``cancel`` is asked before each of them. ``kdf`` gives the Argon2id costs
+    written into the header (its salt is not used); ``None`` means ``DEFAULT_KDF``.
     """
-    version_byte = TEST_VERSION_BYTE if _test_kdf else VERSION_BYTE
-    return _create(vault, Path(out), passphrase, version_byte, progress, cancel)
-
-
-def _create(
-    vault: Vault,
-    out: Path,
-    passphrase: str,
-    version_byte: int,
-    progress: Callable[[str], None] | None,
-    cancel: Callable[[], bool] | None,
-) -> BackupManifest:
     _check_new_passphrase(passphrase)
-    out = out.expanduser()
+    out = Path(out).expanduser()
     if out.exists() or out.is_symlink():
         raise _exists_refusal(out)
     folder = out.parent
@@ -393,7 +442,7 @@ def _create(
         raise InputRefused(N_("The folder {path} does not exist."), path=str(folder))
     vault.require_engine()
 
-    salt = _new_salt(version_byte)
+    salt = _new_salt(kdf)
     key = _derive(passphrase, salt)
     temp = folder / f".{out.name}.partial-{secrets.token_hex(8)}"
     create_private_file(temp)
@@ -494,9 +543,9 @@ def restore_backup(
     *,
     new_passphrase: str,
     kdf: KdfParams | None = None,
-    allow_test_params: bool = False,
     progress: Callable[[str], None] | None = None,
     cancel: Callable[[], bool] | None = None,
+    opened: Callable[[Vault, BackupManifest], None] | None = None,
 ) -> tuple[Vault, str]:
     """Restore a backup as a new vault in ``target``; return it open and its recovery key.
 
@@ -506,7 +555,9 @@ def restore_backup(
     calibrated when ``None``). It is built in a hidden staging folder beside ``target``
     and renamed into place at the end; ``target`` must not exist or be an empty folder.
     ``progress`` receives "verify", "restore", "rename" and "open"; ``cancel`` is asked
-    before each step up to the rename.
+    before each step up to the rename. ``opened`` is called with the new vault, open, and
+    the backup's manifest (the service audits the restore there); when it fails, the
+    vault is closed and its folder taken away again, as when the open fails.
     """
     path = Path(path)
     target = Path(target).expanduser()
@@ -522,7 +573,7 @@ def restore_backup(
         )
 
     _step("verify", progress, cancel)
-    with _open_backup(path, passphrase, allow_test_params=allow_test_params) as (conn, manifest):
+    with _open_backup(path, passphrase) as (conn, manifest):
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         staging = target.parent / f".{target.name}.restoring-{secrets.token_hex(8)}"
         staging.mkdir(mode=0o700)
@@ -545,9 +596,14 @@ def restore_backup(
             raise
     fsync_dir(target.parent)
     _step("open", progress, None)
+    vault: Vault | None = None
     try:
         vault = Vault.open(target, passphrase=new_passphrase)
+        if opened is not None:
+            opened(vault, manifest)
     except BaseException:
+        if vault is not None and vault.is_open:
+            vault.close()
         # Take the just-restored folder away again: no half vault under the target name.
         aside = target.parent / f".{target.name}.failed-{secrets.token_hex(8)}"
         with suppress(OSError):
@@ -672,18 +728,19 @@ def surplus_generations(files: list[BackupFile], keep: int) -> list[BackupFile]:
 __all__ = [
     "AUTO_PREFIX",
     "BACKUP_SUFFIX",
+    "DEFAULT_KDF",
     "FORMAT",
     "FORMAT_VERSION",
-    "KDF_BY_VERSION_BYTE",
     "MAGIC",
     "PAGE_SIZE",
-    "TEST_VERSION_BYTE",
+    "VERSION_1_BYTE",
     "VERSION_BYTE",
     "BackupFile",
     "BackupManifest",
     "backup_name",
     "create_backup",
     "default_backup_dir",
+    "header_kdf",
     "list_backups",
     "restore_backup",
     "surplus_generations",

@@ -135,11 +135,13 @@ def step_pdf(state: _State) -> str:
 
 def step_backup(state: _State) -> str:
     """Write an encrypted backup, then verify it completely as ``backup verify`` does."""
-    from vbedesk.storage.backup import verify_backup
+    from vbedesk.storage.keys import KdfParams
+    from vbedesk.storage.services.backups import verify_file
 
     path = state.folder / "selftest.vbdk"
-    _service(state).backups.create(path, SELFTEST_PASSPHRASE, _test_kdf=True)
-    manifest = verify_backup(path, SELFTEST_PASSPHRASE, allow_test_params=True)
+    kdf = KdfParams.insecure_for_tests()
+    _service(state).backups.create(path, SELFTEST_PASSPHRASE, kdf=kdf)
+    manifest = verify_file(path, SELFTEST_PASSPHRASE)
     if manifest.counts.get("incident") != 1:
         raise VbedeskError(N_("The backup does not hold the incident."))
     return ""
