@@ -82,7 +82,7 @@ def cancel_all() -> bool:
     going = False
     for task in list(_running):
         if not task.is_finished:
-            task.cancel()
+            task.drop()
             going = True
     return going
 
@@ -139,6 +139,8 @@ class Task(QObject):
         self._progress: QProgressDialog | None = None
         self._progress_text = progress_text
         self.is_finished = False
+        self._cancellable = token is not None
+        self._dropped = False
         self.token = token if token is not None else CancelToken()
         self._signals = _Signals(self.token)
         self._signals.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
@@ -155,6 +157,11 @@ class Task(QObject):
         """Ask the job to stop (a queued one does not start); never waits."""
         self.token.cancel()
 
+    def drop(self) -> None:
+        """Cancel, and drop the outcome whenever it comes (the vault is locking)."""
+        self._dropped = True
+        self.cancel()
+
     def _parent_gone(self) -> bool:
         return self._parent_widget is not None and not shiboken6.isValid(self._parent_widget)
 
@@ -165,7 +172,12 @@ class Task(QObject):
         dialog.setWindowTitle(_("Please wait"))
         dialog.setLabelText(self._progress_text or _("Working…"))
         dialog.setRange(0, 0)  # busy: the core reports no steps for this job
-        dialog.setCancelButton(None)
+        if self._cancellable:
+            # A job that asks its token between steps: Avbryt stops it there.
+            dialog.setCancelButtonText(_("Cancel"))
+            dialog.canceled.connect(self.token.cancel)
+        else:
+            dialog.setCancelButton(None)
         dialog.setAccessibleName(_("Progress"))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
@@ -181,16 +193,16 @@ class Task(QObject):
         # thread on its own thread. Kept until the worker is idle, they go here.
         _finished.append(self)
         QTimer.singleShot(0, _reap)
-        if self._progress is not None:
-            self._progress.close()
-            self._progress.deleteLater()
-            self._progress = None
+        progress, self._progress = self._progress, None
+        if progress is not None and shiboken6.isValid(progress):  # gone with its parent?
+            progress.close()
+            progress.deleteLater()
         self.finished.emit()
 
     @Slot(object)
     def _done(self, result: object) -> None:
         self._finish()
-        if self._parent_gone() or self.token():  # gone, or cancelled by a lock
+        if self._parent_gone() or self._dropped:  # gone, or cancelled by a lock
             if self._on_dropped is not None:
                 self._on_dropped(result)
             return
@@ -201,8 +213,8 @@ class Task(QObject):
     def _failed(self, exc: object) -> None:
         self._finish()
         assert isinstance(exc, BaseException)
-        if self._parent_gone() or self.token():
-            return  # nobody waits for it, or it stopped because it was told to
+        if self._parent_gone() or self._dropped:
+            return  # nobody waits for it any more (a lock came)
         if self._on_error is not None:
             self._on_error(exc)
         else:
@@ -238,7 +250,8 @@ def run_task(
     a busy dialog appears when the job is still running after ``PROGRESS_DELAY_MS``.
     When ``parent`` is destroyed first, the outcome goes to ``on_dropped`` (for example to
     close a vault nobody waits for any more) and errors are dropped. A long job that can
-    stop between steps takes ``token`` and asks it (``cancel=token``).
+    stop between steps takes ``token`` and asks it (``cancel=token``); its progress dialog
+    then has an Avbryt button that sets the token.
     """
     task = Task(fn, on_done, on_error, parent, progress_text, on_dropped, token)
     task.start()

@@ -10,7 +10,7 @@ thread, one transaction per file. A file can never be saved in part.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ from vbedesk.reports.incident import FIELD_LABELS, incident_values
 from vbedesk.storage.service import VaultService
 from vbedesk.ui.messages import ask_save_anyway, warning_colour
 from vbedesk.ui.models.plan_models import DISPLAY, RowTableModel
-from vbedesk.ui.tasks import Task, run_task
+from vbedesk.ui.tasks import CancelToken, Task, run_task
 from vbedesk.ui.widgets.guarded_text import GuardedTextEdit, explain
 from vbedesk.ui.widgets.tables import WrappingTableView
 
@@ -85,11 +85,19 @@ def check_files(service: VaultService, paths: Sequence[Path]) -> list[ImportItem
     return items
 
 
-def import_chosen(service: VaultService, items: Sequence[ImportItem]) -> list[ImportItem]:
-    """Save the chosen files (worker thread); every other item comes back as it was."""
+def import_chosen(
+    service: VaultService,
+    items: Sequence[ImportItem],
+    cancel: Callable[[], bool] | None = None,
+) -> list[ImportItem]:
+    """Save the chosen files (worker thread); every other item comes back as it was.
+
+    ``cancel`` is asked before each file: once it answers true, the files not yet saved
+    come back still chosen (each saved file is its own transaction, and stays saved).
+    """
     done = []
     for item in items:
-        if item.chosen and item.data is not None:
+        if item.chosen and item.data is not None and not (cancel is not None and cancel()):
             result = service.forms.import_form(
                 item.data,
                 item.filename,
@@ -374,12 +382,14 @@ class FormImportDialog(QDialog):
             return None
         service = self.service
         self.import_button.setEnabled(False)
+        token = CancelToken()
         self.task = run_task(
-            lambda: import_chosen(service, items),
+            lambda: import_chosen(service, items, token),
             self._imported,
             self._failed,
             self,
             progress_text=_("Importing forms…"),
+            token=token,
         )
         return self.task
 
