@@ -2,16 +2,17 @@
 
 Key derivation, verification and the restore itself run on the worker thread
 (``ui.tasks``). Every dialog is opened with ``open()`` and reports through signals, so a
-lock can close it; a dialog that closes forgets the passphrases typed into it.
+lock can close it; a dialog that closes forgets the passphrases typed into it. The
+restore dialog is a thin binding of ``restore_view.RestoreView`` (its widgets) to
+``backup_flow.RestoreFlow`` (its state and rules).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -19,60 +20,27 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QProgressBar,
-    QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from vbedesk.i18n import N_, _
-from vbedesk.storage.backup import BackupManifest, restore_backup, verify_backup
-from vbedesk.storage.keys import KdfParams
-from vbedesk.storage.vault import synced_folder_marker
-from vbedesk.ui.dialogs.first_run import PassphraseFields, error_label, heading_label, show_error
+from vbedesk.i18n import _
+from vbedesk.ui.dialogs.backup_flow import (
+    RestoreFlow,
+    RestoreStep,
+    local_time,
+    manifest_summary,
+    target_of,
+)
+from vbedesk.ui.dialogs.first_run import PassphraseFields, heading_label, show_error
+from vbedesk.ui.dialogs.restore_view import RestoreView, password_edit
 from vbedesk.ui.messages import delete_when_finished, error_text
 from vbedesk.ui.tasks import run_task
 
-#: Table names of the manifest's counts, in words (the rest are shown by their name).
-COUNT_LABELS = {
-    "incident": N_("Incidents"),
-    "action_plan": N_("Action plans"),
-    "activity": N_("Activities"),
-    "followup": N_("Follow-ups"),
-    "training_count": N_("Training counts"),
-    "contact": N_("Contacts"),
-    "case_log": N_("Case logs"),
-    "audit_log": N_("Audit log rows"),
-}
-
-
-def local_time(value: datetime) -> str:
-    """A stored UTC time as the coordinator reads it: local, ISO, to the minute."""
-    return value.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def manifest_summary(manifest: BackupManifest) -> str:
-    """The backup's own account of itself: created when, generation, row counts."""
-    lines = [
-        _("Created: {when}").format(when=local_time(manifest.created)),
-        _("Generation: {n}").format(n=manifest.generation),
-        _("Schema version: {v}").format(v=manifest.schema_version),
-        _("Vault id: {id}").format(id=manifest.vault_id),
-    ]
-    for table, n in sorted(manifest.counts.items()):
-        label = COUNT_LABELS.get(table)
-        if label is not None:
-            lines.append(f"{_(label)}: {n}")
-    return "\n".join(lines)
-
-
-def _password_edit(name: str) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setAccessibleName(name)
-    return edit
+if TYPE_CHECKING:
+    from vbedesk.storage.keys import KdfParams
+    from vbedesk.storage.service import VaultService
+    from vbedesk.storage.services.backups import BackupManifest, RestoredVault
 
 
 class NewBackupDialog(QDialog):
@@ -170,7 +138,7 @@ class AskPassphraseDialog(QDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         label = QLabel(text)
         label.setWordWrap(True)
-        self.edit = _password_edit(_("Backup passphrase"))
+        self.edit = password_edit(_("Backup passphrase"))
         caption = QLabel(_("Backup &passphrase:"))
         caption.setBuddy(self.edit)
         self.buttons = QDialogButtonBox(
@@ -212,8 +180,9 @@ class AskPassphraseDialog(QDialog):
 class RestoreDialog(QDialog):
     """Restore a backup into a new vault: passphrase and summary first, then the target.
 
-    The open vault is never touched. The restored vault is closed again at the end; its
-    new recovery key is shown once.
+    The open vault is never touched (``service`` only records the restore in its audit
+    log). The restored vault is closed again at the end; its new recovery key is shown
+    once. The widgets are ``self.view``; the state and rules are ``self.flow``.
     """
 
     #: The restore finished: the new vault's folder.
@@ -221,7 +190,7 @@ class RestoreDialog(QDialog):
     #: The coordinator chose to work in the restored vault now: its folder.
     open_requested = Signal(object)
 
-    PAGE_CHECK, PAGE_TARGET, PAGE_DONE = range(3)
+    PAGE_CHECK, PAGE_TARGET, PAGE_DONE = RestoreStep.CHECK, RestoreStep.TARGET, RestoreStep.DONE
 
     def __init__(
         self,
@@ -230,266 +199,121 @@ class RestoreDialog(QDialog):
         parent: QWidget | None = None,
         *,
         kdf: KdfParams | None = None,
-        allow_test_params: bool = False,
+        service: VaultService | None = None,
     ) -> None:
         super().__init__(parent)
-        self.backup = backup
-        self._kdf = kdf
-        self._allow_test = allow_test_params
-        self._passphrase = ""
-        self.manifest: BackupManifest | None = None
-        self.target: Path | None = None
-        self._busy = False
+        self.flow = RestoreFlow(backup, default_target, kdf=kdf, record_in=service)
+        self.view = RestoreView(backup, default_target)
         self.setWindowTitle(_("Restore a backup"))
         self.setAccessibleName(_("Restore a backup"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
-
-        # Page 1: the backup's passphrase, checked, and what the backup holds.
-        check = QWidget()
-        file_label = QLabel(_("Backup: {name}").format(name=backup.name))
-        file_label.setToolTip(str(backup))
-        file_label.setWordWrap(True)
-        self.backup_passphrase = _password_edit(_("Backup passphrase"))
-        caption = QLabel(_("Backup &passphrase:"))
-        caption.setBuddy(self.backup_passphrase)
-        self.check_button = QPushButton(_("Chec&k the backup"))
-        self.check_button.setAccessibleName(_("Check the backup"))
-        self.check_button.clicked.connect(self.check)
-        self.backup_passphrase.returnPressed.connect(self.check)
-        self.check_error = error_label(_("Why the backup was not accepted"))
-        row = QHBoxLayout()
-        row.addWidget(caption)
-        row.addWidget(self.backup_passphrase, 1)
-        row.addWidget(self.check_button)
-        cl = QVBoxLayout(check)
-        cl.addWidget(heading_label(_("Restore a backup")))
-        cl.addWidget(
-            _wrapped(
-                _(
-                    "A restore always makes a new vault; the open vault is not changed. "
-                    "First the backup is checked completely."
-                )
-            )
-        )
-        cl.addWidget(file_label)
-        cl.addLayout(row)
-        cl.addWidget(self.check_error)
-        cl.addStretch(1)
-
-        # Page 2: the summary, the new folder and the new vault's passphrase.
-        target = QWidget()
-        self.summary_label = QLabel()
-        self.summary_label.setWordWrap(True)
-        self.summary_label.setAccessibleName(_("What the backup holds"))
-        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.summary_label.setStyleSheet(
-            "QLabel { border: 1px solid palette(mid); padding: 8px; background: palette(base); }"
-        )
-        self.target_edit = QLineEdit(str(default_target))
-        self.target_edit.setAccessibleName(_("Folder of the restored vault"))
-        target_caption = QLabel(_("New &folder:"))
-        target_caption.setBuddy(self.target_edit)
-        self.browse_button = QPushButton(_("C&hoose…"))
-        self.browse_button.setAccessibleName(_("Choose a folder"))
-        self.browse_button.clicked.connect(self._browse)
-        trow = QHBoxLayout()
-        trow.addWidget(target_caption)
-        trow.addWidget(self.target_edit, 1)
-        trow.addWidget(self.browse_button)
-        self.new_fields = PassphraseFields()
-        self.restore_error = error_label(_("Why the backup was not restored"))
-        tl = QVBoxLayout(target)
-        tl.addWidget(heading_label(_("The backup is intact")))
-        tl.addWidget(self.summary_label)
-        tl.addLayout(trow)
-        tl.addWidget(_wrapped(_("Passphrase of the restored vault:")))
-        tl.addWidget(self.new_fields)
-        tl.addWidget(self.restore_error)
-        tl.addStretch(1)
-        self.target_edit.textChanged.connect(self._update_buttons)
-        self.new_fields.changed.connect(self._update_buttons)
-
-        # Page 3: where it is, and the new recovery key (shown once).
-        done = QWidget()
-        self.done_label = _wrapped("")
-        self.done_label.setAccessibleName(_("Restored"))
-        self.key_label = QLabel()
-        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.4)
-        font.setWeight(QFont.Weight.Bold)
-        self.key_label.setFont(font)
-        self.key_label.setWordWrap(True)
-        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        self.key_label.setAccessibleName(_("Recovery key of the restored vault"))
-        dl = QVBoxLayout(done)
-        dl.addWidget(heading_label(_("Restored")))
-        dl.addWidget(self.done_label)
-        dl.addWidget(
-            _wrapped(
-                _(
-                    "The restored vault has a new recovery key. Write it down now and keep "
-                    "it in the safe; it is shown only this once."
-                )
-            )
-        )
-        dl.addWidget(self.key_label)
-        dl.addStretch(1)
-
-        self.pages = QStackedWidget()
-        for page in (check, target, done):
-            self.pages.addWidget(page)
-        self.busy_bar = QProgressBar()
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setAccessibleName(_("Working"))
-        self.busy_bar.hide()
-        self.restore_button = QPushButton(_("Res&tore"))
-        self.restore_button.setAccessibleName(_("Restore"))
-        self.restore_button.clicked.connect(self.restore)
-        self.open_button = QPushButton(_("&Open the restored vault"))
-        self.open_button.setAccessibleName(_("Open the restored vault"))
-        self.open_button.setToolTip(
-            _("Locks this vault and asks for the passphrase of the restored one.")
-        )
-        self.open_button.clicked.connect(self._open_restored)
-        self.close_button = QPushButton(_("&Cancel"))
-        self.close_button.setAccessibleName(_("Cancel"))
-        self.close_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.busy_bar, 1)
-        buttons.addStretch(0)
-        buttons.addWidget(self.restore_button)
-        buttons.addWidget(self.open_button)
-        buttons.addWidget(self.close_button)
+        view = self.view
+        view.check_button.clicked.connect(self.check)
+        view.backup_passphrase.returnPressed.connect(self.check)
+        view.browse_button.clicked.connect(self._browse)
+        view.target_edit.textChanged.connect(self._update_buttons)
+        view.new_fields.changed.connect(self._update_buttons)
+        view.restore_button.clicked.connect(self.restore)
+        view.open_button.clicked.connect(self._open_restored)
+        view.close_button.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.pages, 1)
-        layout.addLayout(buttons)
+        layout.addWidget(view)
         self.resize(640, 560)
         self._update_buttons()
 
     # -- state ---------------------------------------------------------------------------
-    def current_page(self) -> int:
-        return self.pages.currentIndex()
+    @property
+    def backup(self) -> Path:
+        return self.flow.backup
 
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.busy_bar.setVisible(busy)
-        self.pages.setEnabled(not busy)
+    @property
+    def manifest(self) -> BackupManifest | None:
+        return self.flow.manifest
+
+    @property
+    def target(self) -> Path | None:
+        """The restored vault's folder, once restored."""
+        return self.flow.target
+
+    def current_page(self) -> int:
+        return self.view.pages.currentIndex()
+
+    def _show_step(self) -> None:
+        self.view.pages.setCurrentIndex(int(self.flow.step))
+        self._update_buttons()
+
+    def _show_busy(self) -> None:
+        self.view.show_busy(self.flow.busy)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        page = self.current_page()
-        self.restore_button.setVisible(page == self.PAGE_TARGET)
-        self.open_button.setVisible(page == self.PAGE_DONE and self.target is not None)
-        self.restore_button.setEnabled(
-            not self._busy
-            and bool(self.target_edit.text().strip())
-            and self.new_fields.is_acceptable()
-        )
-        self.check_button.setEnabled(not self._busy)
-        self.close_button.setEnabled(not self._busy)
-        text = _("&Close") if page == self.PAGE_DONE else _("&Cancel")
-        self.close_button.setText(text)
-        self.close_button.setAccessibleName(text.replace("&", ""))
+        view = self.view
+        state = self.flow.buttons(view.target_edit.text(), view.new_fields.is_acceptable())
+        view.show_buttons(state)
 
     def _browse(self) -> None:
         dialog = QFileDialog(self, _("Folder of the restored vault"), str(self._target().parent))
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
         delete_when_finished(dialog)
-        dialog.fileSelected.connect(lambda path: self.target_edit.setText(path))
+        dialog.fileSelected.connect(lambda path: self.view.target_edit.setText(path))
         dialog.open()
 
     def _target(self) -> Path:
-        return Path(self.target_edit.text().strip()).expanduser()
+        return target_of(self.view.target_edit.text())
 
     # -- step 1: check -------------------------------------------------------------------
     def check(self) -> None:
         """Verify the backup with the typed passphrase (worker thread); then the summary."""
-        passphrase = self.backup_passphrase.text()
-        if self._busy or not passphrase:
+        passphrase = self.view.backup_passphrase.text()
+        if not self.flow.can_check(passphrase):
             return
-        show_error(self.check_error, "")
-        self._set_busy(True)
-        path, allow = self.backup, self._allow_test
+        show_error(self.view.check_error, "")
+        self.flow.start()
+        self._show_busy()
         run_task(
-            lambda: verify_backup(path, passphrase, allow_test_params=allow),
+            self.flow.verify_job(passphrase),
             lambda manifest: self._checked(manifest, passphrase),
             self._check_failed,
             self,
         )
 
     def _checked(self, manifest: BackupManifest, passphrase: str) -> None:
-        self._set_busy(False)
-        self.manifest = manifest
-        self._passphrase = passphrase
-        self.backup_passphrase.clear()
-        self.summary_label.setText(manifest_summary(manifest))
-        self.pages.setCurrentIndex(self.PAGE_TARGET)
-        self.new_fields.first.setFocus()
-        self._update_buttons()
+        self.flow.checked(manifest, passphrase)
+        self._show_busy()
+        self.view.backup_passphrase.clear()
+        self.view.summary_label.setText(manifest_summary(manifest))
+        self._show_step()
+        self.view.new_fields.first.setFocus()
 
     def _check_failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        show_error(self.check_error, error_text(exc))
-        self.backup_passphrase.selectAll()
-        self.backup_passphrase.setFocus()
+        self.flow.failed()
+        self._show_busy()
+        show_error(self.view.check_error, error_text(exc))
+        self.view.backup_passphrase.selectAll()
+        self.view.backup_passphrase.setFocus()
 
     # -- step 2: restore -----------------------------------------------------------------
-    def target_problem(self) -> str | None:
-        target = self._target()
-        marker = synced_folder_marker(target)
-        if marker:
-            return _(
-                "This folder seems to be synced by {marker}. The vault must live on the local "
-                "disk only, never in a synced folder: choose another one."
-            ).format(marker=marker)
-        return None
-
     def restore(self) -> None:
-        if self._busy or self.manifest is None or not self.new_fields.is_acceptable():
+        """Restore into the chosen folder (worker thread); a synced folder is refused there."""
+        view = self.view
+        if not self.flow.can_restore(view.target_edit.text(), view.new_fields.is_acceptable()):
             return
-        problem = self.target_problem()
-        if problem:
-            show_error(self.restore_error, problem)
-            return
-        show_error(self.restore_error, "")
-        path, passphrase, target = self.backup, self._passphrase, self._target()
-        new_passphrase = self.new_fields.passphrase()
-        kdf, allow = self._kdf, self._allow_test
+        show_error(view.restore_error, "")
+        job = self.flow.restore_job(self._target(), view.new_fields.passphrase())
+        self.flow.start()
+        self._show_busy()
+        run_task(job, self._restored, self._restore_failed, self)
 
-        def work() -> str:
-            vault, recovery = restore_backup(
-                path,
-                passphrase,
-                target,
-                new_passphrase=new_passphrase,
-                kdf=kdf,
-                allow_test_params=allow,
-            )
-            vault.close()  # one vault open at a time: this one is opened later, by choice
-            return recovery
-
-        self._set_busy(True)
-        run_task(work, lambda key: self._restored(target, key), self._restore_failed, self)
-
-    def _restored(self, target: Path, recovery_key: str) -> None:
-        self._set_busy(False)
-        self._passphrase = ""
-        self.new_fields.clear()
-        self.target = target
-        self.done_label.setText(
-            _(
-                "The backup was restored into a new vault in {path}. Open it with the "
-                "button below, or later by starting VBE Desk with that folder (vbedesk gui "
-                "--vault \u201c{path}\u201d)."
-            ).format(path=target)
-        )
-        self.key_label.setText(recovery_key)
-        self.pages.setCurrentIndex(self.PAGE_DONE)
-        self._update_buttons()
-        self.close_button.setFocus()
-        self.restored.emit(target)
+    def _restored(self, result: RestoredVault) -> None:
+        self.flow.restored(result)
+        self._show_busy()
+        self.view.new_fields.clear()
+        self.view.done_label.setText(self.flow.done_text())
+        self.view.key_label.setText(result.recovery_key)
+        self._show_step()
+        self.view.close_button.setFocus()
+        self.restored.emit(result.folder)
 
     def _open_restored(self) -> None:
         if self.target is None:
@@ -499,27 +323,20 @@ class RestoreDialog(QDialog):
         self.open_requested.emit(target)
 
     def _restore_failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        show_error(self.restore_error, error_text(exc))
+        self.flow.failed()
+        self._show_busy()
+        show_error(self.view.restore_error, error_text(exc))
 
     # -- closing -------------------------------------------------------------------------
     def reject(self) -> None:
-        if self._busy:
+        if not self.flow.can_close():
             return  # a restore is written to a staging folder; it cannot be left half done
         super().reject()
 
     def done(self, result: int) -> None:
-        self._passphrase = ""
-        self.backup_passphrase.clear()
-        self.new_fields.clear()
-        self.key_label.clear()
+        self.flow.forget()
+        self.view.clear_secrets()
         super().done(result)
-
-
-def _wrapped(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    return label
 
 
 __all__ = [
