@@ -26,8 +26,8 @@ from vbedesk.settings import SPECS, Settings, validate_setting
 from vbedesk.storage import audit, schema
 from vbedesk.storage.engine import check_sqlcipher, integrity_problems
 from vbedesk.storage.keys import KdfParams
-from vbedesk.storage.secrets import KeyringStore
 from vbedesk.storage.reads import MAX_PAGE, PAGE_SIZE
+from vbedesk.storage.secrets import KeyringStore
 from vbedesk.storage.services.backups import BackupService
 from vbedesk.storage.services.case_logs import CaseLogService
 from vbedesk.storage.services.contacts import ContactService
