@@ -41,9 +41,11 @@ from vbedesk.reports.followup import (
 )
 from vbedesk.reports.lagesbild import build_lagesbild_report
 from vbedesk.reports.pdf import FONT, register_fonts
+from vbedesk.statistics import Situation
 from vbedesk.storage.bootstrap import create_vault
 from vbedesk.storage.engine import connect
 from vbedesk.storage.keys import KdfParams, KeyFile
+from vbedesk.storage.service import VaultService
 from vbedesk.storage.tables import IncidentRow, IncidentTypeRow
 from vbedesk.storage.vault import now_utc
 
@@ -51,7 +53,7 @@ PASSPHRASE = "bench passphrase 1234"
 YEAR = 2021
 
 
-def fill(service, n: int) -> None:  # type: ignore[no-untyped-def]
+def fill(service: VaultService, n: int) -> None:
     """Insert ``n`` synthetic incidents over 2020–2021 directly (setup, not measured)."""
     tax = service.taxonomies
     rng = random.Random(7)
@@ -169,7 +171,7 @@ def followup_tables(data: FollowUpReportData) -> list[list[list[str]]]:
     ]
 
 
-def situation_tables(situation) -> list[list[list[str]]]:  # type: ignore[no-untyped-def]
+def situation_tables(situation: Situation) -> list[list[list[str]]]:
     return [
         [["Kod", str(situation.year - 1), str(situation.year)]]
         + [[code, str(old), str(new)] for code, (old, new) in sorted(counts.items())]

@@ -200,10 +200,11 @@ def child_window(folder: Path, passphrase: str, repeat: int) -> int:
         t_window = time.perf_counter()
         page = window.page("incidents")
         assert isinstance(page, IncidentsPage)
+        model = page.model
         painted.watch(page.table.viewport())
         painted.arm()
         window.show_page("incidents")
-        _spin_until(lambda: painted.seen and page.model.rowCount() > 0)  # noqa: B023
+        _spin_until(lambda: painted.seen and model.rowCount() > 0)  # noqa: B023
         t_table = time.perf_counter()
         to_window.append((t_window - t0) * 1000)
         to_table.append((t_table - t0) * 1000)

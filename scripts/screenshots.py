@@ -12,6 +12,7 @@ import os
 import random
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -52,7 +53,7 @@ def _save(app: QApplication, widget: QWidget, name: str, out: Path = OUT) -> Pat
     return path
 
 
-def _wait(app: QApplication, condition, timeout_ms: int = 30_000) -> None:  # type: ignore[no-untyped-def]
+def _wait(app: QApplication, condition: Callable[[], object], timeout_ms: int = 30_000) -> None:
     from PySide6.QtCore import QDeadlineTimer
 
     deadline = QDeadlineTimer(timeout_ms)
@@ -192,8 +193,8 @@ def _wizard(app: QApplication, window: MainWindow) -> None:
         wizard.choose(move)
     wizard.view.notes.set_text("Uppringaren: rektor. Eleven går i årskurs 8.")
     _save(app, wizard, "wizard-action")  # A4: orosanmälan with the numbers to call
-    for move in (None, None, None, None, ["POLIS"], None, "NEJ"):
-        wizard.choose(move)
+    for choice in (None, None, None, None, ["POLIS"], None, "NEJ"):
+        wizard.choose(choice)
     _save(app, wizard, "wizard-summary")
     wizard.save_case_log_only(accept_findings=True)
     window.show_page("routine")
@@ -268,7 +269,7 @@ def _appearance(app: QApplication, service: VaultService, store: KeyringStore, o
                 shown = window.show_page(page_id)
                 busy = getattr(shown, "is_busy", None)  # the lägesbild draws off the GUI thread
                 if busy is not None:
-                    _wait(app, lambda busy=busy: not busy())
+                    _wait(app, lambda busy=busy: not busy())  # type: ignore[misc]
                 _save(app, window, f"{variant}-{page_id}", out)
         some = service.incidents.list_full(limit=1)[0]
         assert some.id is not None

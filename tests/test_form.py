@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject
 from reportlab.pdfgen.canvas import Canvas
 
 from vbedesk.formimport import (
@@ -90,7 +91,9 @@ def test_blank_form_has_every_field_and_the_warning(blank: bytes, taxonomies: Ta
     fields = reader.get_fields()
     assert fields is not None
     assert set(fields) == form_field_names(taxonomies)
-    assert reader.trailer["/Root"]["/AcroForm"]["/NeedAppearances"] == True  # noqa: E712
+    acroform = reader.root_object["/AcroForm"]
+    assert isinstance(acroform, DictionaryObject)
+    assert acroform["/NeedAppearances"] == True  # noqa: E712
     assert fields["description"]["/Ff"] & 4096  # multi-line
     assert "/MaxLen" not in fields["description"]  # free text, not 100 characters
     assert fields["type_HOT"]["/FT"] == "/Btn"

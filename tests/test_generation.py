@@ -285,10 +285,9 @@ def test_a_whole_folder_put_back_is_caught_through_the_keyring(
     _put_folder_back(old, vault_dir)
 
     # The old key file agrees with the old database; the keyring's copy does not.
-    assert (
-        KeyFile.load(vault_dir / KEY_NAME).generation
-        < (store.get_generation(_id(vault_dir)) or (0,))[0]
-    )
+    old_generation = KeyFile.load(vault_dir / KEY_NAME).generation
+    assert old_generation is not None
+    assert old_generation < (store.get_generation(_id(vault_dir)) or (0,))[0]
     # With it (the desktop program's unlock and remembered open, the command line).
     reopened = Vault.open_remembered(vault_dir, store)
     assert reopened is not None

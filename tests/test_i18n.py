@@ -203,7 +203,9 @@ def test_swedish_plural_forms() -> None:
     write_mo(buf, catalog, use_fuzzy=False)
     buf.seek(0)
     compiled = gettext.GNUTranslations(buf)
-    assert [compiled.plural(n) for n in (0, 1, 2, 5)] == [1, 0, 1, 1]
+    # ``plural`` is set from the catalog's header when it is read; typeshed does not know it.
+    plural = compiled.plural  # type: ignore[attr-defined]
+    assert [plural(n) for n in (0, 1, 2, 5)] == [1, 0, 1, 1]
 
 
 # -- (d) the language from the environment --------------------------------------------------------

@@ -133,7 +133,7 @@ def test_sorting_by_id_status_and_ignoring_types(qtbot: QtBot, thousand: VaultSe
     model.sort(M.COL_ID, Qt.SortOrder.AscendingOrder)
     fetch_all(model)
     ids = [model.incident_at(r).id for r in range(model.rowCount())]  # type: ignore[union-attr]
-    assert ids == sorted(ids)  # type: ignore[type-var]
+    assert ids == sorted(ids)
 
     model.sort(M.COL_STATUS, Qt.SortOrder.DescendingOrder)
     fetch_all(model)

@@ -19,5 +19,5 @@ def test_migrations_and_models_agree(service: VaultService) -> None:
 
 def test_user_version_mirrors_the_revision(service: VaultService) -> None:
     with service.vault.raw_connection() as raw:
-        version = raw.execute("PRAGMA user_version").fetchone()[0]  # type: ignore[attr-defined]
+        version = raw.execute("PRAGMA user_version").fetchone()[0]
     assert version == int(service.info().schema_version)

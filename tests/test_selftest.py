@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import struct
+import subprocess
 import sys
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def _headless_env(tmp: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def _run_selftest(tmp_path: Path, **extra: str):  # type: ignore[no-untyped-def]
+def _run_selftest(tmp_path: Path, **extra: str) -> tuple[subprocess.CompletedProcess[str], Path]:
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     saved = {

@@ -6,6 +6,7 @@ import hashlib
 import sqlite3
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlcipher3
@@ -51,7 +52,7 @@ def test_every_connection_has_the_required_pragmas(service: VaultService) -> Non
     with service.vault.raw_connection() as raw:
 
         def value(pragma: str) -> object:
-            return raw.execute(f"PRAGMA {pragma}").fetchone()[0]  # type: ignore[attr-defined]
+            return raw.execute(f"PRAGMA {pragma}").fetchone()[0]
 
         assert value("temp_store") == 2
         assert value("journal_mode") == "wal"
@@ -86,14 +87,14 @@ def test_a_wrong_secret_is_one_clear_error_and_changes_no_file(
     other_key = other.data_key
     other.close()
     before = snapshot(demo_vault.folder)
-    kwargs: dict[str, object] = {
+    cases: dict[str, dict[str, Any]] = {
         "passphrase": {"passphrase": "wrong passphrase"},
         "empty passphrase": {"passphrase": ""},
         "recovery key of another vault": {"recovery_key": other_recovery},
         "data key of another": {"data_key": other_key},
-    }[how]
+    }
     with pytest.raises(WrongPassphrase) as info:
-        Vault.open(demo_vault.folder, **kwargs)  # type: ignore[arg-type]
+        Vault.open(demo_vault.folder, **cases[how])
     assert "Traceback" not in str(info.value)
     assert snapshot(demo_vault.folder) == before
     # ...and the right passphrase still works afterwards.

@@ -7,9 +7,10 @@ needs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -20,6 +21,9 @@ from vbedesk.storage.bootstrap import create_vault
 from vbedesk.storage.secrets import KeyringStore, backend_name
 from vbedesk.ui.app import keep_none_alive
 
+if TYPE_CHECKING:
+    from vbedesk.ui.main_window import MainWindow
+
 keep_none_alive()  # PySide6 6.12 on Python 3.11: see its docstring
 
 
@@ -27,6 +31,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "qtbot" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.gui)
+
+
+def page_shown(window: MainWindow, page_id: str) -> Callable[[], bool]:
+    """A condition for ``qtbot.waitUntil``: the page ``page_id`` is current and visible."""
+
+    def shown() -> bool:
+        page = window.current_page()
+        return page is not None and page.page_id == page_id and page.isVisible()
+
+    return shown
 
 
 @dataclass

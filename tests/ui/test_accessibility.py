@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import PASSPHRASE, DemoVault
-from tests.ui.conftest import UiVault
+from tests.ui.conftest import UiVault, page_shown
 from vbedesk.storage.secrets import KeyringStore
 from vbedesk.storage.service import VaultService
 from vbedesk.storage.vault import Vault
@@ -74,7 +74,7 @@ def is_part_of_another(widget: QWidget) -> bool:
 
 def controls(root: QWidget, *, visible_only: bool) -> list[QWidget]:
     """The focusable interactive widgets under ``root`` (the window's own pieces as well)."""
-    found = []
+    found: list[QWidget] = []
     for widget in root.findChildren(QWidget):
         if not isinstance(widget, INTERACTIVE) or is_part_of_another(widget):
             continue
@@ -126,8 +126,9 @@ def tab_cycle(qtbot: QtBot, start: QWidget, scope: QWidget) -> tuple[list[QWidge
     stuck = 0
     for _press in range(MAX_TABS):
         before = focused_control()
-        assert before is not None, "focus was lost"
-        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        focus = QApplication.focusWidget()
+        assert before is not None and focus is not None, "focus was lost"
+        QTest.keyClick(focus, Qt.Key.Key_Tab)
         now = focused_control()
         stuck = stuck + 1 if now is before else 0
         if stuck > 8:
@@ -201,7 +202,7 @@ def test_every_control_on_every_page_has_a_name(qtbot: QtBot, window: MainWindow
 def test_tab_goes_round_every_page_and_comes_back(qtbot: QtBot, window: MainWindow) -> None:
     for page in window.pages():
         window.show_page(page.page_id)
-        qtbot.waitUntil(lambda p=page: window.current_page() is p and p.isVisible())  # type: ignore[misc]
+        qtbot.waitUntil(page_shown(window, page.page_id))
         check_keyboard(qtbot, window.nav, page, page.page_id)
     # The navigation list moves between pages with the arrow keys.
     window.show_page(window.pages()[0].page_id)

@@ -18,6 +18,7 @@ from vbedesk.storage.vault import Vault
 from vbedesk.ui.dialogs.incident_form import DRAFT_KIND, IncidentFormDialog
 from vbedesk.ui.models.incident_table import IncidentTableModel
 from vbedesk.ui.pages.incidents import IncidentsPage
+from vbedesk.ui.widgets.fields import pydate
 from vbedesk.ui.widgets.guarded_text import GuardedTextField
 
 PAGE_SIZE = (1100, 720)
@@ -143,8 +144,8 @@ def test_a_validation_error_is_shown_and_nothing_is_saved(
     assert service.incidents.count() == 0
 
     form.view.environment.setCurrentIndex(form.view.environment.findData("ISLAMISTISK"))
-    form.view.occurred_on.set_value(form.view.received_on.date().toPython().replace(year=2020))
-    form.view.occurred_until.set_value(form.view.received_on.date().toPython().replace(year=2019))
+    form.view.occurred_on.set_value(pydate(form.view.received_on.date()).replace(year=2020))
+    form.view.occurred_until.set_value(pydate(form.view.received_on.date()).replace(year=2019))
     qtbot.mouseClick(form.view.save_button, Qt.MouseButton.LeftButton)
     message = form.view.message.text()
     assert "Occurred until" in message and "Occurred on" in message
@@ -275,7 +276,7 @@ def test_enter_on_a_row_opens_it_for_editing_and_the_table_updates(
     form.view.status.setCurrentIndex(form.view.status.findData("AVSLUTAD"))
     with qtbot.waitSignal(form.saved):
         qtbot.mouseClick(form.view.save_button, Qt.MouseButton.LeftButton)
-    assert demo.incidents.get(incident.id).status == "AVSLUTAD"
+    assert demo.incidents.get(row.id).status == "AVSLUTAD"
     assert page.model.total() == 80
 
     # Filters from the bar reach the model; the status filter finds the edited one.
@@ -285,7 +286,7 @@ def test_enter_on_a_row_opens_it_for_editing_and_the_table_updates(
     page.view.year_combo.setCurrentIndex(page.view.year_combo.findData(incident.received_on.year))
     assert page.model.filter().year == incident.received_on.year
     page.model.fetchMore(QModelIndex())
-    assert page.model.row_of(incident.id) is not None
+    assert page.model.row_of(row.id) is not None
 
     # The types column cannot be sorted: the indicator goes back to the real order.
     header = page.view.table.horizontalHeader()
@@ -307,7 +308,7 @@ def test_screenshots(qtbot: QtBot, demo: VaultService, screenshot_dir: Path) -> 
     form = page.edit_selected()
     assert form is not None
     qtbot.waitExposed(form)
-    _ready_for_the_picture(qtbot, form, lambda: form.isVisible())
+    _ready_for_the_picture(qtbot, form, form.isVisible)
     assert form.grab().save(str(screenshot_dir / "incident-form.png"))
     form.reject()
 

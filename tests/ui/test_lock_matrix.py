@@ -18,7 +18,14 @@ from pathlib import Path
 import pytest
 import shiboken6
 from keyring.errors import KeyringError
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QModelIndex, QSettings, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSettings,
+    Qt,
+)
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -286,7 +293,9 @@ WORK: dict[str, Callable[[QtBot, MainWindow], QWidget]] = {
 }
 
 
-def _trigger(qtbot: QtBot, how: str, controller: AppController, focus: QWidget, clock: FakeClock):  # type: ignore[no-untyped-def]
+def _trigger(
+    qtbot: QtBot, how: str, controller: AppController, focus: QWidget, clock: FakeClock
+) -> None:
     if how == "idle":
         idle = controller.idle
         assert idle is not None
@@ -380,8 +389,8 @@ def test_an_automatic_lock_leaves_nothing_shown_and_the_work_comes_back(
         return
     # The call's form opens again with everything typed in it.
     assert resumed.session.finished
+    assert isinstance(resumed.incident_form, IncidentFormDialog)
     form = resumed.incident_form
-    assert isinstance(form, IncidentFormDialog)
     qtbot.waitExposed(form)
     assert form.view.description.text() == f"Affischer {MARKER} i tunneln"
     assert form.view.environment.currentData() == "HOGER"
@@ -425,7 +434,7 @@ def _answers_to_fetch_more(model: QAbstractItemModel) -> list[bool]:
     answers: list[bool] = []
     ask = model.canFetchMore
 
-    def spy(parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008
+    def spy(parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
         answer = ask(parent)
         answers.append(answer)
         return answer

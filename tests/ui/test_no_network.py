@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import PASSPHRASE, REPO, DemoVault, fast_kdf
+from tests.ui.conftest import page_shown
 from vbedesk.storage.secrets import KeyringStore
 from vbedesk.ui.app import AppController
 from vbedesk.ui.dialogs.backup_dialogs import AskPassphraseDialog, NewBackupDialog, RestoreDialog
@@ -146,13 +147,7 @@ def test_every_page_and_the_main_dialogs_make_no_connection_attempt(
         visited = []
         for row in range(window.nav.count()):
             window.nav.setCurrentRow(row)
-            qtbot.waitUntil(
-                lambda r=row: (
-                    (p := window.current_page()) is not None
-                    and p.page_id == window.page_ids()[r]
-                    and p.isVisible()
-                )
-            )
+            qtbot.waitUntil(page_shown(window, window.page_ids()[row]))
             page = window.current_page()
             assert page is not None
             visited.append(page.page_id)

@@ -22,6 +22,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from pypdf import PdfReader
@@ -46,6 +47,9 @@ from vbedesk.ui.pages.backups import BackupsPage
 from vbedesk.ui.pages.incidents import IncidentsPage
 from vbedesk.ui.pages.plan import PlanPage
 from vbedesk.ui.pages.reports import ReportsPage
+
+if TYPE_CHECKING:
+    from pytestqt.logging import _QtMessageCapture  # the type of the qtlog fixture
 
 #: Letters only, so that the identifier guard has nothing to say about it.
 MARKER = "ZQXMARKER" + "".join(secrets.choice(string.ascii_uppercase) for _ in range(10))
@@ -212,8 +216,8 @@ def _walk(qtbot: QtBot, wizard: CallWizardDialog, moves: list[object]) -> None:
 
 @pytest.mark.slow
 def test_a_whole_session_leaves_the_marker_nowhere_in_clear(
-    qtbot: QtBot, sandbox: Path, memory_store: KeyringStore, qtlog
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, sandbox: Path, memory_store: KeyringStore, qtlog: _QtMessageCapture
+) -> None:
     tmp_path = sandbox
     folder = tmp_path / "vault"
     outside = tmp_path / "reports-outside"  # reports leave the encryption on purpose

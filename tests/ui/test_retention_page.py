@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from tests.conftest import PASSPHRASE, DemoVault
 from vbedesk.errors import InputRefused
 from vbedesk.model import Incident, IncidentFilter
+from vbedesk.storage.secrets import KeyringStore
 from vbedesk.storage.service import NotFound, VaultService
 from vbedesk.storage.vault import Vault
 from vbedesk.ui.pages.retention import RetentionModel, RetentionPage
@@ -258,8 +259,8 @@ def test_delete_incidents_refuses_unknown_ids_and_changes_nothing(demo: VaultSer
 
 
 def test_the_page_follows_contacts_backups_in_the_window(
-    qtbot: QtBot, demo: VaultService, memory_store
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, demo: VaultService, memory_store: KeyringStore
+) -> None:
     from vbedesk.ui.main_window import MainWindow
 
     window = MainWindow(demo, memory_store)

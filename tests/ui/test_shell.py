@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import shiboken6
@@ -55,21 +56,25 @@ class DraftPage(Page):
             self.service.drafts.save("test", "1", {"text": self.edit.text()})
 
 
+#: ``make_controller(folder, **AppController's keyword arguments)``.
+MakeController = Callable[..., AppController]
+
+
 @pytest.fixture
 def make_controller(
     qtbot: QtBot, memory_store: KeyringStore, qsettings: QSettings
-) -> Iterator[type[AppController]]:
+) -> Iterator[MakeController]:
     made: list[AppController] = []
 
-    def build(folder: Path, **kwargs: object) -> AppController:
+    def build(folder: Path, **kwargs: Any) -> AppController:
         kwargs.setdefault("store", memory_store)
         kwargs.setdefault("qsettings", qsettings)
         kwargs.setdefault("kdf", fast_kdf())
-        controller = AppController(folder, **kwargs)  # type: ignore[arg-type]
+        controller = AppController(folder, **kwargs)
         made.append(controller)
         return controller
 
-    yield build  # type: ignore[misc]
+    yield build
     for controller in made:
         controller.shutdown()
     QCoreApplication.sendPostedEvents(None, 0)
@@ -94,7 +99,7 @@ def _submit_and_wait(qtbot: QtBot, dialog: UnlockDialog) -> None:
 
 # -- first run ----------------------------------------------------------------------------
 def test_first_run_creates_the_vault_and_insists_on_the_recovery_group(
-    qtbot: QtBot, tmp_path: Path, make_controller
+    qtbot: QtBot, tmp_path: Path, make_controller: MakeController
 ) -> None:
     folder = tmp_path / "new-vault"
     controller = make_controller(folder)
@@ -169,7 +174,7 @@ def test_passphrase_strength_grows_with_length() -> None:
 
 # -- unlock -------------------------------------------------------------------------------
 def test_a_wrong_passphrase_is_one_message_and_changes_no_file(
-    qtbot: QtBot, ui_vault: UiVault, make_controller
+    qtbot: QtBot, ui_vault: UiVault, make_controller: MakeController
 ) -> None:
     before = snapshot(ui_vault.folder)
     controller = make_controller(ui_vault.folder)
@@ -199,7 +204,7 @@ def test_a_wrong_passphrase_is_one_message_and_changes_no_file(
 
 
 def test_the_recovery_key_opens_and_sets_a_new_passphrase(
-    qtbot: QtBot, ui_vault: UiVault, make_controller
+    qtbot: QtBot, ui_vault: UiVault, make_controller: MakeController
 ) -> None:
     controller = make_controller(ui_vault.folder)
     controller.start()
@@ -223,7 +228,7 @@ def test_the_recovery_key_opens_and_sets_a_new_passphrase(
 
 
 def test_a_vault_open_elsewhere_is_refused_clearly(
-    qtbot: QtBot, ui_vault: UiVault, make_controller
+    qtbot: QtBot, ui_vault: UiVault, make_controller: MakeController
 ) -> None:
     other = Vault.open(ui_vault.folder, passphrase=ui_vault.passphrase)  # "another process"
     try:
@@ -242,7 +247,7 @@ def test_a_vault_open_elsewhere_is_refused_clearly(
 
 
 def test_remember_me_opens_the_next_start_without_the_passphrase(
-    qtbot: QtBot, ui_vault: UiVault, make_controller, memory_store: KeyringStore
+    qtbot: QtBot, ui_vault: UiVault, make_controller: MakeController, memory_store: KeyringStore
 ) -> None:
     first = make_controller(ui_vault.folder)
     first.start()
@@ -284,7 +289,7 @@ def test_without_a_secure_keyring_remembering_is_off_with_the_reason(
 
 # -- locking ------------------------------------------------------------------------------
 def test_ctrl_l_saves_drafts_destroys_the_window_and_asks_again(
-    qtbot: QtBot, ui_vault: UiVault, make_controller
+    qtbot: QtBot, ui_vault: UiVault, make_controller: MakeController
 ) -> None:
     controller = make_controller(ui_vault.folder, classes=[DraftPage, *page_classes()])
     controller.start()
@@ -321,7 +326,7 @@ def test_ctrl_l_saves_drafts_destroys_the_window_and_asks_again(
 
 
 def test_the_quick_hide_key_locks_and_minimises(
-    qtbot: QtBot, ui_vault: UiVault, make_controller
+    qtbot: QtBot, ui_vault: UiVault, make_controller: MakeController
 ) -> None:
     controller = make_controller(ui_vault.folder)
     controller.start()
@@ -339,7 +344,7 @@ def test_the_quick_hide_key_locks_and_minimises(
 
 
 def test_auto_lock_follows_the_wall_clock(
-    qtbot: QtBot, ui_vault: UiVault, make_controller, clock: FakeClock
+    qtbot: QtBot, ui_vault: UiVault, make_controller: MakeController, clock: FakeClock
 ) -> None:
     controller = make_controller(ui_vault.folder, clock=clock)
     controller.start()
@@ -364,7 +369,7 @@ def test_auto_lock_follows_the_wall_clock(
 
 # -- pages --------------------------------------------------------------------------------
 def test_settings_round_trip_through_the_settings_page(
-    qtbot: QtBot, ui_vault: UiVault, make_controller, qsettings: QSettings
+    qtbot: QtBot, ui_vault: UiVault, make_controller: MakeController, qsettings: QSettings
 ) -> None:
     controller = make_controller(ui_vault.folder)
     controller.start()
@@ -520,6 +525,11 @@ def test_run_task_delivers_on_the_gui_thread(qtbot: QtBot) -> None:
     assert isinstance(errors[0][0], InputRefused) and errors[0][1] == gui
 
 
+def _is_finished(task: tasks.Task) -> Callable[[], bool]:
+    """A condition for ``qtbot.waitUntil`` that holds ``task`` only while it is waited on."""
+    return lambda: task.is_finished
+
+
 def test_a_finished_task_is_released_on_the_gui_thread_once_the_worker_is_idle(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -538,7 +548,7 @@ def test_a_finished_task_is_released_on_the_gui_thread_once_the_worker_is_idle(
     gate = threading.Event()
     first = tasks.run_task(lambda: 1)
     second = tasks.run_task(lambda: gate.wait(10))  # keeps the worker busy
-    qtbot.waitUntil(lambda task=first: task.is_finished, timeout=5000)
+    qtbot.waitUntil(_is_finished(first), timeout=5000)
     signals = weakref.ref(first._signals)
     first_ref = weakref.ref(first)
     del first
@@ -547,7 +557,7 @@ def test_a_finished_task_is_released_on_the_gui_thread_once_the_worker_is_idle(
     assert all(busy_at_each_look[looked:])  # three more looks, each while the worker ran
     assert first_ref() is not None and signals() is not None  # the worker is not idle yet
     gate.set()
-    qtbot.waitUntil(lambda task=second: task.is_finished, timeout=5000)
+    qtbot.waitUntil(_is_finished(second), timeout=5000)
     del second
     qtbot.waitUntil(lambda: first_ref() is None, timeout=5000)  # released here, on this thread
     assert tasks._finished == []

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from xml.etree import ElementTree
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtSvg import QSvgRenderer
 from pytestqt.qtbot import QtBot
 from reportlab.lib.colors import Color
@@ -15,6 +16,7 @@ from tests.conftest import PASSPHRASE, DemoVault
 from vbedesk.reports.charts import PALETTE
 from vbedesk.reports.lagesbild import dimension_tables
 from vbedesk.statistics import month_codes
+from vbedesk.storage.secrets import KeyringStore
 from vbedesk.storage.service import VaultService
 from vbedesk.storage.vault import Vault
 from vbedesk.ui.pages.situation import SituationPage, SituationTableModel
@@ -210,8 +212,8 @@ def test_a_year_without_incidents_shows_zeros(qtbot: QtBot, service: VaultServic
 
 
 def test_the_page_is_in_the_main_window_after_training(
-    qtbot: QtBot, demo: VaultService, memory_store
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, demo: VaultService, memory_store: KeyringStore
+) -> None:
     from vbedesk.ui.main_window import MainWindow
 
     window = MainWindow(demo, memory_store)
@@ -224,7 +226,5 @@ def test_the_page_is_in_the_main_window_after_training(
     window.close()
 
 
-def _horizontal():  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import Qt
-
+def _horizontal() -> Qt.Orientation:
     return Qt.Orientation.Horizontal

@@ -12,6 +12,7 @@ from types import ModuleType
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from vbedesk.storage.service import VaultService
 from vbedesk.ui.icons import ICON_SIZES, app_icon
@@ -30,7 +31,7 @@ class _NoPdfium(importlib.abc.MetaPathFinder):
         return None
 
 
-def test_app_icon_has_every_drawn_size(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_app_icon_has_every_drawn_size(qtbot: QtBot) -> None:
     icon = app_icon()
     assert not icon.isNull()
     sizes = {size.width() for size in icon.availableSizes()}
@@ -39,9 +40,7 @@ def test_app_icon_has_every_drawn_size(qtbot) -> None:  # type: ignore[no-untype
 
 
 def test_window_step_shows_every_page_and_sets_the_icon(
-    qtbot,
-    service: VaultService,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    qtbot: QtBot, service: VaultService, tmp_path: Path
 ) -> None:
     shown = open_and_close_main_window(service, tmp_path)
     assert shown == len(page_classes())
@@ -53,8 +52,7 @@ def test_window_step_shows_every_page_and_sets_the_icon(
 
 
 def test_a_page_missing_a_library_is_named_not_hidden(
-    qtbot,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert broken_pages() == []
     for name in [m for m in sys.modules if m.startswith("pypdfium2")] + [

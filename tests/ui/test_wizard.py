@@ -59,7 +59,12 @@ def _wizard(qtbot: QtBot, service: VaultService) -> CallWizardDialog:
     return wizard
 
 
-def _key(qtbot: QtBot, wizard: CallWizardDialog, key: Qt.Key, mods=Qt.KeyboardModifier.NoModifier):  # type: ignore[no-untyped-def]
+def _key(
+    qtbot: QtBot,
+    wizard: CallWizardDialog,
+    key: Qt.Key,
+    mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
     """A key press where the keyboard focus is (the wizard itself when nothing has it)."""
     target = wizard.focusWidget() or wizard
     qtbot.keyClick(target, key, mods)
@@ -257,7 +262,8 @@ def test_routine_page_lists_searches_and_shows_case_logs(
     assert not page.resume_button.isVisible()
     page.search_edit.setText("tunneln")
     assert page.table.rowCount() == 1
-    assert page.table.item(0, 3).text() == "Situation picture only"
+    item = page.table.item(0, 3)
+    assert item is not None and item.text() == "Situation picture only"
     viewer = page.view_selected()
     assert isinstance(viewer, CaseLogDialog)
     assert "tunneln" in viewer.notes.toPlainText()
