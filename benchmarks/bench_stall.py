@@ -136,15 +136,16 @@ class Desk:
         turn = self._turn % 12
         self._turn += 1
         if turn < 6:
-            bar = page.table.verticalScrollBar()
+            bar = page.view.table.verticalScrollBar()
             bar.setValue(bar.maximum())  # the next page is fetched (``fetchMore``)
             self.steps["scroll"] += 1
         elif turn in (6, 8):
-            year = page.year_combo
+            year = page.view.year_combo
             year.setCurrentIndex((year.currentIndex() + 1) % year.count())
             self.steps["filter"] += 1
         elif turn == 7:
-            page.search_edit.setText(SEARCH_TEXT if not page.search_edit.text() else "")
+            search = page.view.search_edit
+            search.setText(SEARCH_TEXT if not search.text() else "")
             page.apply_filter()
             self.steps["filter"] += 1
         else:
