@@ -201,7 +201,7 @@ def child_window(folder: Path, passphrase: str, repeat: int) -> int:
         page = window.page("incidents")
         assert isinstance(page, IncidentsPage)
         model = page.model
-        painted.watch(page.table.viewport())
+        painted.watch(page.view.table.viewport())
         painted.arm()
         window.show_page("incidents")
         _spin_until(lambda: painted.seen and model.rowCount() > 0)  # noqa: B023
@@ -231,24 +231,24 @@ def child_window(folder: Path, passphrase: str, repeat: int) -> int:
         return samples[1:]  # the first is a warm-up
 
     def clear_all() -> None:
-        for combo in (page.year_combo, page.area_combo):
+        for combo in (page.view.year_combo, page.view.area_combo):
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
-        page.search_edit.blockSignals(True)
-        page.search_edit.clear()
-        page.search_edit.blockSignals(False)
+        page.view.search_edit.blockSignals(True)
+        page.view.search_edit.clear()
+        page.view.search_edit.blockSignals(False)
         page.apply_filter()
         QApplication.processEvents()
 
     def search() -> None:
-        page.search_edit.setText(SEARCH_TEXT)
+        page.view.search_edit.setText(SEARCH_TEXT)
         page.apply_filter()  # what the typing pause (or Enter) triggers
 
     def year() -> None:
-        page.year_combo.setCurrentIndex(page.year_combo.findData(FILTER_YEAR))
+        page.view.year_combo.setCurrentIndex(page.view.year_combo.findData(FILTER_YEAR))
 
-    area = page.area_combo.itemData(1)
+    area = page.view.area_combo.itemData(1)
 
     def year_reset() -> None:
         clear_all()
@@ -256,7 +256,7 @@ def child_window(folder: Path, passphrase: str, repeat: int) -> int:
         QApplication.processEvents()
 
     def year_area() -> None:
-        page.area_combo.setCurrentIndex(page.area_combo.findData(area))
+        page.view.area_combo.setCurrentIndex(page.view.area_combo.findData(area))
 
     results = {
         "to_window": to_window,
