@@ -64,7 +64,9 @@ def _rss_mib() -> tuple[float, float]:
         for line in status.read_text().splitlines():
             if line.startswith("VmRSS:"):
                 current = int(line.split()[1]) / 1024
-    return current, peak
+    # The kernel updates the peak lazily, and the current figure is read after it: the
+    # current one can be a little ahead, and a peak is never below it.
+    return current, max(peak, current)
 
 
 def child_bare() -> int:
