@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date, datetime, time
 
@@ -508,3 +508,34 @@ FREE_TEXT_FIELDS: tuple[str, ...] = ("description", "organisation")
 def free_texts(incident: Incident) -> dict[str, str | None]:
     """The incident's free texts by field, for ``guard.guarded``."""
     return {name: getattr(incident, name) for name in FREE_TEXT_FIELDS}
+
+
+#: The formats incidents leave the vault in: the CLI's listing and the gallring export.
+EXPORT_FORMATS: tuple[str, ...] = ("csv", "json")
+
+
+def incidents_to_json(incidents: Iterable[Incident]) -> str:
+    """A JSON array of ``incident_to_dict`` objects, as ``incident list --format json``
+    prints and the gallring export writes."""
+    return json.dumps([incident_to_dict(i) for i in incidents], ensure_ascii=False, indent=1)
+
+
+def export_bytes(incidents: Iterable[Incident], fmt: str) -> tuple[bytes, int]:
+    """The file of an export in ``fmt`` and how many incidents it holds.
+
+    CSV in UTF-8 with a BOM (what Swedish Excel opens as UTF-8), JSON in UTF-8 ending in a
+    newline. An unknown format is refused before anything is read.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise InputRefused(N_("Unknown export format {value!r}."), value=fmt[:10])
+    count = 0
+
+    def counted() -> Iterator[Incident]:
+        nonlocal count
+        for incident in incidents:
+            count += 1
+            yield incident
+
+    if fmt == "csv":
+        return incidents_to_csv(counted()).encode("utf-8-sig"), count
+    return (incidents_to_json(counted()) + "\n").encode("utf-8"), count

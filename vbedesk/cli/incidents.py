@@ -18,6 +18,7 @@ from vbedesk.incidents import (
     incidents_from_csv,
     incidents_from_jsonl,
     incidents_to_csv,
+    incidents_to_json,
 )
 from vbedesk.model import Incident, IncidentFilter
 
@@ -102,7 +103,7 @@ def cmd_incident_list(args: argparse.Namespace) -> int:
     with open_service(args) as service:
         incidents = list(service.incidents.iter_all(IncidentFilter(year=args.year)))
     if args.format == "json":
-        out(json.dumps([incident_to_dict(i) for i in incidents], ensure_ascii=False, indent=1))
+        out(incidents_to_json(incidents))
     elif args.format == "csv":
         sys.stdout.write(incidents_to_csv(incidents))
     else:

@@ -1,1 +1,1 @@
-"""The area services of an open vault (incidents, plans, backups, …), grouped by ``VaultService``."""
+"""The area services of an open vault (incidents, plans, backups, …), grouped by VaultService."""

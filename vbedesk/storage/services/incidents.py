@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -16,11 +15,11 @@ from vbedesk.disclosure import Disclosure
 from vbedesk.errors import InputRefused
 from vbedesk.i18n import N_, _
 from vbedesk.incidents import (
+    EXPORT_FORMATS,
     FIELDS,
     default_retain_until,
+    export_bytes,
     free_texts,
-    incident_to_dict,
-    incidents_to_csv,
     validate_incident,
 )
 from vbedesk.model import (
@@ -263,19 +262,12 @@ class IncidentService(AreaService):
     ) -> Disclosure:
         """The incidents ``ids`` as CSV or JSON (as ``incident list`` prints them) in a new
         file, entered in the disclosure register: the export before a gallring."""
-        if fmt not in ("csv", "json"):
+        if fmt not in EXPORT_FORMATS:
             raise InputRefused(N_("Unknown export format {value!r}."), value=fmt[:10])
         if not ids:
             raise InputRefused(N_("No incidents are chosen."))
-        incidents = self._by_id(ids)
-        if fmt == "csv":
-            data = incidents_to_csv(incidents).encode("utf-8-sig")
-        else:
-            text_value = json.dumps(
-                [incident_to_dict(i) for i in incidents], ensure_ascii=False, indent=1
-            )
-            data = (text_value + "\n").encode("utf-8")
-        title = _("Incidents before gallring ({n})").format(n=len(incidents))
+        data, count = export_bytes(self._by_id(ids), fmt)
+        title = _("Incidents before gallring ({n})").format(n=count)
         return self._svc.disclosures.write(
             path, data, fmt, title, recipient=recipient, purpose=purpose
         )

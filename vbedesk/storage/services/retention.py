@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -14,8 +13,7 @@ from vbedesk.disclosure import Disclosure
 from vbedesk.errors import InputRefused
 from vbedesk.i18n import N_, _
 from vbedesk.incidents import (
-    incident_to_dict,
-    incidents_to_csv,
+    export_bytes,
 )
 from vbedesk.model import (
     Incident,
@@ -84,23 +82,7 @@ class RetentionService(AreaService):
     ) -> tuple[Disclosure, int]:
         """Every incident due for gallring on ``today`` as CSV or JSON in a new file,
         entered in the disclosure register (as ``export_incidents``); also the count."""
-        if fmt not in ("csv", "json"):
-            raise InputRefused(N_("Unknown export format {value!r}."), value=fmt[:10])
-        count = 0
-
-        def counted() -> Iterator[Incident]:
-            nonlocal count
-            for incident in self.iter_due(today):
-                count += 1
-                yield incident
-
-        if fmt == "csv":
-            data = incidents_to_csv(counted()).encode("utf-8-sig")
-        else:
-            text_value = json.dumps(
-                [incident_to_dict(i) for i in counted()], ensure_ascii=False, indent=1
-            )
-            data = (text_value + "\n").encode("utf-8")
+        data, count = export_bytes(self.iter_due(today), fmt)
         if not count:
             raise InputRefused(N_("No incidents are chosen."))
         title = _("Incidents before gallring ({n})").format(n=count)
