@@ -17,6 +17,7 @@ from .common import (
     EXIT_OK,
     display_available,
     err,
+    keyring,
     new_passphrase,
     open_service,
     out,
@@ -154,9 +155,24 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_passphrase(args: argparse.Namespace) -> int:
-    """A new passphrase, opened with the old one or the recovery key; audited by the service."""
-    with open_service(args, recovery_key=args.recovery_key) as service:
-        service.change_passphrase(new_passphrase(args))
+    """A new passphrase, opened with the old one or the recovery key; audited by the service.
+
+    The recovery key goes through ``storage.access.recover``, as the unlock dialog's does.
+    """
+    if args.recovery_key:
+        from vbedesk.errors import VaultNotFound
+        from vbedesk.storage import access
+
+        folder = vault_dir(args)
+        if not access.vault_exists(folder):  # refused before anything is asked
+            raise VaultNotFound(path=str(folder))
+        key = secret(
+            args, "VBEDESK_RECOVERY_KEY", N_("Recovery key:"), file_attr="recovery_key_file"
+        )
+        access.recover(folder, key, new_passphrase(args), store=keyring()).close()
+    else:
+        with open_service(args) as service:
+            service.change_passphrase(new_passphrase(args))
     out(_("The passphrase was changed. The recovery key is unchanged."))
     return EXIT_OK
 
