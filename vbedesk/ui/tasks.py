@@ -4,6 +4,11 @@
 single thread (one job at a time: jobs run in the order they were started);
 ``on_done``/``on_error`` are called back on the GUI thread through queued signals.
 
+``run_read`` does the same on a second pool of one thread of its own, for the short
+reads the window waits for (a table's count and pages): they never queue behind a backup
+or a report on the worker thread. Reads under WAL take their own pooled connection, so
+the two threads never wait on each other either.
+
 Locking never waits for a job: ``cancel_all`` tells the running one to stop (its
 ``CancelToken`` answers true; the vault interrupts its statement) and the ones still
 queued not to start. Their outcomes are dropped with the widgets that asked for them.
@@ -28,6 +33,7 @@ log = logging.getLogger(__name__)
 PROGRESS_DELAY_MS = 600
 
 _pool: QThreadPool | None = None
+_read_pool: QThreadPool | None = None
 _running: set[Task] = set()
 #: Finished tasks, kept until the worker thread is idle: see ``Task._finish``.
 _finished: list[Task] = []
@@ -58,22 +64,32 @@ def pool() -> QThreadPool:
     return _pool
 
 
+def read_pool() -> QThreadPool:
+    """The interactive reads' own thread (created on first use): see ``run_read``."""
+    global _read_pool
+    if _read_pool is None:
+        _read_pool = QThreadPool()
+        _read_pool.setMaxThreadCount(1)
+        _read_pool.setExpiryTimeout(-1)
+    return _read_pool
+
+
 def wait_for_tasks(msecs: int = 10_000) -> bool:
-    """Wait until no background job runs; False on timeout.
+    """Wait until no background job or read runs; False on timeout.
 
     For the self-test's window step and tests only: the program itself never waits on a
     job (a lock calls ``cancel_all``).
     """
-    return pool().waitForDone(msecs)
+    return pool().waitForDone(msecs) and read_pool().waitForDone(msecs)
 
 
 def busy() -> bool:
-    """Whether a job runs or waits to run (its outcome not delivered yet)."""
+    """Whether a job or a read runs or waits to run (its outcome not delivered yet)."""
     return any(not task.is_finished for task in _running)
 
 
 def cancel_all() -> bool:
-    """Cancel every job that runs or waits: never waits. True when one was still going.
+    """Cancel every job and read that runs or waits: never waits. True when one was going.
 
     A queued job does not start; a running one sees its token set (and the vault's lock
     interrupts its statement). Their outcomes still arrive, and are dropped with the
@@ -125,10 +141,11 @@ class Task(QObject):
         fn: Callable[[], Any],
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[BaseException], None] | None,
-        parent: QWidget | None,
+        parent: QObject | None,
         progress_text: str | None,
         on_dropped: Callable[[Any], None] | None = None,
         token: CancelToken | None = None,
+        thread_pool: QThreadPool | None = None,
     ) -> None:
         # No Qt parent: the task outlives a closed dialog and drops the outcome itself.
         super().__init__(None)
@@ -136,6 +153,7 @@ class Task(QObject):
         self._on_done = on_done
         self._on_error = on_error
         self._parent_widget = parent
+        self._pool = thread_pool if thread_pool is not None else pool()
         self._progress: QProgressDialog | None = None
         self._progress_text = progress_text
         self.is_finished = False
@@ -151,7 +169,7 @@ class Task(QObject):
 
     def start(self) -> None:
         _running.add(self)
-        pool().start(self._runnable)
+        self._pool.start(self._runnable)
 
     def cancel(self) -> None:
         """Ask the job to stop (a queued one does not start); never waits."""
@@ -166,9 +184,12 @@ class Task(QObject):
         return self._parent_widget is not None and not shiboken6.isValid(self._parent_widget)
 
     def _show_progress(self) -> None:
+        parent = self._parent_widget
         if self.is_finished or self._parent_gone():
             return
-        dialog = QProgressDialog(self._parent_widget)
+        if parent is not None and not isinstance(parent, QWidget):
+            return  # only a widget's job shows a dialog (``run_read`` shows none)
+        dialog = QProgressDialog(parent)
         dialog.setWindowTitle(_("Please wait"))
         dialog.setLabelText(self._progress_text or _("Working…"))
         dialog.setRange(0, 0)  # busy: the core reports no steps for this job
@@ -221,16 +242,16 @@ class Task(QObject):
             from vbedesk.ui.messages import show_error
 
             log.error("background job failed (%s)", type(exc).__name__)
-            show_error(self._parent_widget, exc)
+            parent = self._parent_widget
+            show_error(parent if isinstance(parent, QWidget) else None, exc)
 
 
 def _reap() -> None:
-    """Let finished tasks go on the GUI thread once no runnable is on the worker thread."""
+    """Let finished tasks go on the GUI thread once no runnable is on their pool's thread."""
     if not _finished:
         return
-    if pool().activeThreadCount() == 0:
-        _finished.clear()
-    else:
+    _finished[:] = [task for task in _finished if task._pool.activeThreadCount() != 0]
+    if _finished:
         QTimer.singleShot(REAP_INTERVAL_MS, _reap)
 
 
@@ -254,5 +275,21 @@ def run_task(
     then has an Avbryt button that sets the token.
     """
     task = Task(fn, on_done, on_error, parent, progress_text, on_dropped, token)
+    task.start()
+    return task
+
+
+def run_read(
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None],
+    parent: QObject | None,
+) -> Task:
+    """Run the short read ``fn()`` on the interactive reads' thread; the outcome comes here.
+
+    As ``run_task``, without a progress dialog: the caller shows that it is loading. When
+    ``parent`` is destroyed first, or a lock calls ``cancel_all``, the outcome is dropped.
+    """
+    task = Task(fn, on_done, on_error, parent, None, thread_pool=read_pool())
     task.start()
     return task
