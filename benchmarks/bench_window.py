@@ -204,9 +204,11 @@ def child_window(folder: Path, passphrase: str, repeat: int) -> int:
         assert isinstance(page, IncidentsPage)
         model = page.model
         painted.watch(page.view.table.viewport())
+        # The rows arrive from the reads' thread: a paint counts once they are in.
+        model.modelReset.connect(painted.arm)
         painted.arm()
         window.show_page("incidents")
-        _spin_until(lambda: painted.seen and model.rowCount() > 0)  # noqa: B023
+        _spin_until(lambda: painted.seen and model.rowCount() > 0 and not model.is_loading())  # noqa: B023
         t_table = time.perf_counter()
         to_window.append((t_window - t0) * 1000)
         to_table.append((t_table - t0) * 1000)
@@ -224,11 +226,18 @@ def child_window(folder: Path, passphrase: str, repeat: int) -> int:
         samples = []
         for _ in range(repeat + 1):
             reset()
-            _spin_until(lambda: not page.model.filter().text and page.model.rowCount() > 0)
+            _spin_until(
+                lambda: (
+                    not page.model.filter().text
+                    and page.model.rowCount() > 0
+                    and not page.is_busy()
+                )
+            )
             painted.arm()
             t0 = time.perf_counter()
             apply()
-            _spin_until(lambda: painted.seen)
+            # Until the new rows have arrived (a reset re-arms) and are painted.
+            _spin_until(lambda: painted.seen and not page.is_busy())
             samples.append((time.perf_counter() - t0) * 1000)
         return samples[1:]  # the first is a warm-up
 

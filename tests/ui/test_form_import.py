@@ -116,7 +116,8 @@ def test_a_dropped_form_is_reviewed_then_saved_and_shown(
     assert len(ids) == 1 and demo.incidents.count() == before + 1
     assert _cell(dialog, 0, ImportModel.COL_OUTCOME) == "Imported"
     assert demo.incidents.get(ids[0]).description == FULL["description"]
-    # The table shows the new incident, selected.
+    # The table shows the new incident, selected (once its row has arrived).
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=10_000)
     assert page.selected_id() == ids[0]
 
 

@@ -40,11 +40,17 @@ def _show(qtbot: QtBot, widget: QWidget, size: tuple[int, int] = PAGE_SIZE) -> N
     qtbot.waitExposed(widget)
 
 
+def _settled(qtbot: QtBot, page: IncidentsPage) -> IncidentsPage:
+    """Until the table's rows (read on the reads' thread) have arrived and are shown."""
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=10_000)
+    return page
+
+
 def _page(qtbot: QtBot, service: VaultService) -> IncidentsPage:
     page = IncidentsPage(service)
     _show(qtbot, page)
     page.refresh()
-    return page
+    return _settled(qtbot, page)
 
 
 def _fill_required(form: IncidentFormDialog) -> None:
@@ -109,6 +115,7 @@ def test_a_personnummer_is_caught_then_removed_saved_and_found(
     assert service.drafts.all(DRAFT_KIND) == []
 
     # In the table, selected, and found by a search.
+    _settled(qtbot, page)
     assert page.model.total() == 1
     assert page.view.count_label.text() == "1 incident"
     assert page.selected_id() == incident_id
@@ -119,7 +126,7 @@ def test_a_personnummer_is_caught_then_removed_saved_and_found(
     with qtbot.waitSignal(page.model.total_changed, timeout=2000) as found:
         page.view.search_edit.insert("hållplats")
     assert found.args == [1]
-    page.model.fetchMore(QModelIndex())
+    page.model.fetchMore(QModelIndex())  # the first page came with the count
     assert page.model.incident_at(0).id == incident_id  # type: ignore[union-attr]
 
 
@@ -176,7 +183,7 @@ def test_save_anyway_asks_first_and_then_stores_the_text(
     with qtbot.waitSignal(form.saved) as saved:
         box.button(QMessageBox.StandardButton.Yes).click()
     assert PNR in service.incidents.get(saved.args[0]).description
-    assert page.model.total() == 1
+    assert _settled(qtbot, page).model.total() == 1
 
 
 def test_a_warning_is_shown_but_does_not_block(qtbot: QtBot, service: VaultService) -> None:
@@ -277,15 +284,19 @@ def test_enter_on_a_row_opens_it_for_editing_and_the_table_updates(
     with qtbot.waitSignal(form.saved):
         qtbot.mouseClick(form.view.save_button, Qt.MouseButton.LeftButton)
     assert demo.incidents.get(row.id).status == "AVSLUTAD"
-    assert page.model.total() == 80
+    assert _settled(qtbot, page).model.total() == 80
+    assert page.selected_id() == row.id  # the saved incident, selected when it arrived
 
     # Filters from the bar reach the model; the status filter finds the edited one.
     page.view.status_combo.setCurrentIndex(page.view.status_combo.findData("AVSLUTAD"))
     assert page.model.filter() == IncidentFilter(status="AVSLUTAD")
+    assert page.view.count_label.text() == "Searching…"  # not the old list's count
+    _settled(qtbot, page)
     assert page.model.total() == demo.incidents.count(IncidentFilter(status="AVSLUTAD"))
     page.view.year_combo.setCurrentIndex(page.view.year_combo.findData(incident.received_on.year))
     assert page.model.filter().year == incident.received_on.year
-    page.model.fetchMore(QModelIndex())
+    _settled(qtbot, page).model.fetchMore(QModelIndex())
+    _settled(qtbot, page)
     assert page.model.row_of(row.id) is not None
 
     # The types column cannot be sorted: the indicator goes back to the real order.

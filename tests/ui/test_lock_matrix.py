@@ -484,6 +484,8 @@ def test_a_table_reloaded_just_before_a_lock_does_not_read_the_closed_vault(
     asked = [_answers_to_fetch_more(incidents.model), _answers_to_fetch_more(retention.model)]
     qtbot.waitUntil(lambda: all(asked), timeout=2000)
     assert asked == [[False] * len(asked[0]), [False] * len(asked[1])]
+    # The reload's outcome (read on the reads' thread) arrives after the lock: dropped.
+    qtbot.waitUntil(lambda: not incidents.model.is_loading(), timeout=2000)
     assert incidents.model.rowCount() == 0
     assert not incidents.model.canFetchMore()
 

@@ -1,15 +1,23 @@
-"""The incident list as a lazily fetched table model, filtered and sorted in SQL (GUI thread).
+"""The incident list as a lazily fetched table model, filtered and sorted in SQL.
 
 Rows are immutable ``IncidentListRow`` tuples (the six columns, no free text) fetched in
-pages of 200 from ``VaultService.list_incident_rows``; the row count comes from
-``count_incidents``. Nothing ever loads the whole table, so 100,000 incidents stay as
-fluid as 80 (design.md, "Big tables in Qt"), and no description is held for the list:
-the form reads the whole incident when it opens. The service calls are short indexed
-reads run on the GUI thread.
+pages of 200 from ``service.incidents.list_rows``; the row count comes from
+``service.incidents.count``. Nothing ever loads the whole table, so 100,000 incidents stay
+as fluid as 80 (design.md, "Big tables in Qt"), and no description is held for the list:
+the form reads the whole incident when it opens.
+
+The model lives on the GUI thread; its reads run on the interactive reads' thread
+(``tasks.run_read``), never on the GUI thread and never behind a backup on the worker
+thread. A reset (``set_filter``, ``sort``, ``reload``) reads the count and the first page
+in one snapshot and shows them together when they arrive; the old rows stay until then,
+and a newer request supersedes an older one (its outcome is dropped by generation).
+``fetchMore`` reads the next page the same way, one at a time. An outcome that arrives
+after a lock is dropped, and the rows with it.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
@@ -21,9 +29,13 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from vbedesk.errors import Cancelled, VaultLocked
 from vbedesk.i18n import _, language
 from vbedesk.model import IncidentFilter, IncidentListRow
 from vbedesk.storage.service import VaultService
+from vbedesk.ui.tasks import run_read
+
+log = logging.getLogger(__name__)
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -49,6 +61,12 @@ class IncidentTableModel(QAbstractTableModel):
 
     #: The number of incidents matching the filter, after every reset.
     total_changed = Signal(int)
+    #: A reset's read started: the rows shown are the old ones until it ends.
+    loading_started = Signal()
+    #: A read ended (a reset's count and first page, or the next page), shown or not.
+    loading_finished = Signal()
+    #: A read failed for another reason than a lock (the error, for the page to show).
+    failed = Signal(object)
 
     def __init__(self, service: VaultService, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +76,10 @@ class IncidentTableModel(QAbstractTableModel):
         self._descending = True
         self._rows: list[IncidentListRow] = []
         self._total = 0
+        #: Counts the resets asked for: an outcome of an older one is dropped.
+        self._generation = 0
+        self._loading = False  # a reset's read is on its way
+        self._fetching = False  # a next page's read is on its way
         self.reload()
 
     # -- state -------------------------------------------------------------------------
@@ -75,6 +97,10 @@ class IncidentTableModel(QAbstractTableModel):
     def loaded(self) -> int:
         return len(self._rows)
 
+    def is_loading(self) -> bool:
+        """Whether a read is on its way (a reset's, or the next page's)."""
+        return self._loading or self._fetching
+
     def incident_at(self, row: int) -> IncidentListRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
@@ -91,19 +117,72 @@ class IncidentTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        """Forget the fetched rows and count again (after a save, or when a page is shown)."""
-        self.beginResetModel()
-        self._rows = []
-        self._total = self.service.incidents.count(self._filter)
-        self.endResetModel()
-        self.total_changed.emit(self._total)
+        """Count again and read the first page (after a save, or when a page is shown).
+
+        Returns at once: the reset comes when the read ends (``loading_finished``).
+        """
+        self._generation += 1
+        generation = self._generation
+        self._fetching = False  # a page on its way belongs to the older generation
+        if not self.service.is_open:
+            self._loading = False
+            self.clear()
+            return
+        service, flt = self.service, self._filter
+        sort, descending = self.SORT_KEYS[self._sort_column], self._descending
+
+        def read() -> tuple[int, list[IncidentListRow]]:  # the reads' thread
+            with service.snapshot():
+                total = service.incidents.count(flt)
+                page = service.incidents.list_rows(
+                    flt, sort=sort, descending=descending, limit=self.PAGE_SIZE
+                )
+            return total, page
+
+        self._loading = True
+        run_read(
+            read,
+            lambda result: self._reset_arrived(generation, result),
+            lambda exc: self._read_failed(generation, exc),
+            self,
+        )
+        self.loading_started.emit()
 
     def clear(self) -> None:
         """Drop every row (before a lock: no vault data stays in memory)."""
+        self._generation += 1  # and whatever read is still on its way
+        self._loading = self._fetching = False
         self.beginResetModel()
         self._rows = []
         self._total = 0
         self.endResetModel()
+
+    def _reset_arrived(self, generation: int, result: tuple[int, list[IncidentListRow]]) -> None:
+        if generation != self._generation:
+            return  # a newer request was made meanwhile: its outcome will be shown
+        if not self.service.is_open:  # a lock came first: nothing of it is shown
+            self.clear()
+            self.loading_finished.emit()
+            return
+        total, page = result
+        self._loading = False
+        self.beginResetModel()
+        self._rows = page
+        self._total = max(total, len(page))
+        self.endResetModel()
+        self.total_changed.emit(self._total)
+        self.loading_finished.emit()
+
+    def _read_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        if isinstance(exc, Cancelled | VaultLocked) or not self.service.is_open:
+            self.clear()  # a lock: the rows go with the vault
+        else:
+            log.error("reading the incident list failed (%s)", type(exc).__name__)
+            self._loading = self._fetching = False
+            self.failed.emit(exc)
+        self.loading_finished.emit()
 
     # -- lazy fetching -----------------------------------------------------------------
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
@@ -111,24 +190,40 @@ class IncidentTableModel(QAbstractTableModel):
         return not parent.isValid() and len(self._rows) < self._total and self.service.is_open
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if not self.canFetchMore(parent):
-            return
-        sort = self.SORT_KEYS[self._sort_column]
-        page = self.service.incidents.list_rows(
-            self._filter,
-            sort=sort,
-            descending=self._descending,
-            offset=len(self._rows),
-            limit=self.PAGE_SIZE,
+        """Ask for the next page; its rows are inserted when it arrives (one at a time)."""
+        if self._loading or self._fetching or not self.canFetchMore(parent):
+            return  # a reset on its way brings its own first page
+        generation, offset = self._generation, len(self._rows)
+        service, flt = self.service, self._filter
+        sort, descending = self.SORT_KEYS[self._sort_column], self._descending
+
+        def read() -> list[IncidentListRow]:  # the reads' thread
+            return service.incidents.list_rows(
+                flt, sort=sort, descending=descending, offset=offset, limit=self.PAGE_SIZE
+            )
+
+        self._fetching = True
+        run_read(
+            read,
+            lambda page: self._page_arrived(generation, offset, page),
+            lambda exc: self._read_failed(generation, exc),
+            self,
         )
-        if not page:
+
+    def _page_arrived(self, generation: int, offset: int, page: list[IncidentListRow]) -> None:
+        if generation != self._generation or offset != len(self._rows):
+            return  # rows of an older filter or sort
+        self._fetching = False
+        if not self.service.is_open:
+            self.clear()
+        elif not page:
             # Fewer rows than counted (deleted meanwhile): stop asking.
             self._total = len(self._rows)
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-        self._rows.extend(page)
-        self.endInsertRows()
+        else:
+            self.beginInsertRows(QModelIndex(), offset, offset + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+        self.loading_finished.emit()
 
     # -- the table ---------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008

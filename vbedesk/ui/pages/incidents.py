@@ -1,10 +1,12 @@
 """Händelser: the incident table with its filter bar, and the incident form (GUI thread).
 
 The widgets are ``IncidentsView`` (``incidents_view``); this page does what they ask. The
-table is an ``IncidentTableModel`` (filtered, sorted and paged in SQL); the page only
-turns the filter bar into an ``IncidentFilter``. Reads are short indexed queries run on
-the GUI thread. The page opens one incident form at a time, imports filled-in PDF forms
-(chosen or dropped) on the worker thread, and offers a form left unsaved once.
+table is an ``IncidentTableModel`` (filtered, sorted and paged in SQL on the interactive
+reads' thread, its rows shown when they arrive); the page only turns the filter bar into
+an ``IncidentFilter``, and selects a saved incident once its row has arrived. The page
+opens one incident form at a time, imports filled-in PDF forms (chosen or dropped) on the
+worker thread, and offers a form left unsaved once. Its own reads (the years, one form's
+incident, the drafts) are single indexed rows read on the GUI thread.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from vbedesk.ui.dialogs.form_import import (
     local_paths,
 )
 from vbedesk.ui.dialogs.incident_form import DRAFT_KIND, NEW_REF, IncidentFormDialog
-from vbedesk.ui.messages import delete_when_finished
+from vbedesk.ui.messages import delete_when_finished, show_error
 from vbedesk.ui.models.incident_table import IncidentTableModel
 from vbedesk.ui.page import Page
 from vbedesk.ui.pages.incidents_view import IncidentsView
@@ -37,6 +39,8 @@ from vbedesk.ui.tasks import Task, run_task
 
 #: Milliseconds of quiet typing before a search runs.
 SEARCH_DELAY_MS = 300
+#: How many pages beyond the first a saved incident is looked for (never the whole table).
+SELECT_PAGES_AHEAD = 5
 
 
 class IncidentsPage(Page):
@@ -56,6 +60,8 @@ class IncidentsPage(Page):
         self.import_dialog: FormImportDialog | None = None
         self.import_file_dialog: QFileDialog | None = None
         self.import_task: Task | None = None
+        #: The incident to select when its row arrives, and how many more pages to read.
+        self._wanted: tuple[int, int] | None = None
         self.model = IncidentTableModel(service, self)
         self.view = IncidentsView(self.model, service.taxonomies)
         QVBoxLayout(self).addWidget(self.view)
@@ -65,7 +71,10 @@ class IncidentsPage(Page):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._connect()
         self._fill_years()
-        self.view.show_count(self.model.total())
+        if self.model.is_loading():
+            self.view.show_loading()
+        else:
+            self.view.show_count(self.model.total())
 
     def _connect(self) -> None:
         view = self.view
@@ -76,6 +85,9 @@ class IncidentsPage(Page):
         view.search_edit.textChanged.connect(self._search_timer.start)
         view.search_edit.returnPressed.connect(self.apply_filter)
         self.model.total_changed.connect(view.show_count)
+        self.model.loading_started.connect(view.show_loading)
+        self.model.loading_finished.connect(self._look_for_wanted)
+        self.model.failed.connect(self._read_failed)
         self.model.modelReset.connect(self._selection_changed)
         view.table.selectionModel().selectionChanged.connect(self._selection_changed)
         # Enter and double-click both "activate" a row (not on a single click).
@@ -100,6 +112,15 @@ class IncidentsPage(Page):
         if self.form is not None:
             self.form.save_draft_now()
 
+    def is_busy(self) -> bool:
+        """Whether rows are on their way, or a saved incident is still looked for."""
+        return self.model.is_loading() or self._wanted is not None
+
+    def _read_failed(self, exc: BaseException) -> None:
+        self._wanted = None
+        self.view.show_count(self.model.total())
+        show_error(self, exc)
+
     # -- filtering -----------------------------------------------------------------------------
     def current_filter(self) -> IncidentFilter:
         return self.view.current_filter()
@@ -108,6 +129,7 @@ class IncidentsPage(Page):
         self._search_timer.stop()
         flt = self.current_filter()
         if flt != self.model.filter():
+            self._wanted = None  # another list: the saved incident need not be in it
             self.model.set_filter(flt)
 
     def _fill_years(self) -> None:
@@ -128,19 +150,29 @@ class IncidentsPage(Page):
         incident = self.model.incident_at(row) if row is not None else None
         return incident.id if incident is not None else None
 
-    def select_incident(self, incident_id: int) -> bool:
-        """Select and show the row of ``incident_id`` if it is among the fetched rows."""
+    def select_incident(self, incident_id: int) -> None:
+        """Select and show the row of ``incident_id`` once it has arrived.
+
+        The rows on their way (a reset after a save) come first; then a few pages are read
+        ahead, one at a time, never the whole table. Returns at once.
+        """
+        self._wanted = (incident_id, SELECT_PAGES_AHEAD)
+        self._look_for_wanted()
+
+    def _look_for_wanted(self) -> None:
+        """After every read: select the wanted incident, or read the next page for it."""
+        if self._wanted is None or self.model.is_loading():
+            return
+        incident_id, pages = self._wanted
         row = self.model.row_of(incident_id)
-        # After a reset nothing is fetched yet: look a few pages ahead, never the whole table.
-        for _page in range(5):
-            if row is not None or not self.model.canFetchMore(QModelIndex()):
-                break
+        if row is not None:
+            self._wanted = None
+            self.view.show_row(row)
+        elif pages > 0 and self.model.canFetchMore(QModelIndex()):
+            self._wanted = (incident_id, pages - 1)
             self.model.fetchMore(QModelIndex())
-            row = self.model.row_of(incident_id)
-        if row is None:
-            return False
-        self.view.show_row(row)
-        return True
+        else:
+            self._wanted = None  # not among the first pages: left unselected
 
     def _selection_changed(self, *_args: object) -> None:
         self.view.edit_button.setEnabled(self.selected_id() is not None)

@@ -213,6 +213,10 @@ class IncidentsView(QWidget):
             ngettext("{count} incident", "{count} incidents", total).format(count=total)
         )
 
+    def show_loading(self) -> None:
+        """While the rows are on their way: the count shown would be the old list's."""
+        self.count_label.setText(_("Searching…"))
+
     def show_sort_indicator(self, column: int, order: Qt.SortOrder) -> None:
         """Show the order the rows have, without asking the model to sort again."""
         header = self.table.horizontalHeader()
