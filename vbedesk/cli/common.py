@@ -11,7 +11,7 @@ import getpass
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -128,9 +128,9 @@ def read_input(source: str | None) -> str:
 # -- the vault -----------------------------------------------------------------------------
 def vault_dir(args: argparse.Namespace) -> Path:
     """The folder of ``--vault``, or the default vault folder."""
-    from vbedesk.storage.vault import default_vault_dir
+    from vbedesk.storage.access import default_folder
 
-    return Path(args.vault).expanduser() if args.vault else default_vault_dir()
+    return Path(args.vault).expanduser() if args.vault else default_folder()
 
 
 def keyring() -> KeyringStore:
@@ -146,36 +146,21 @@ def keyring() -> KeyringStore:
 
 
 @contextmanager
-def open_service(args: argparse.Namespace, *, recovery_key: bool = False) -> Iterator[VaultService]:
+def open_service(args: argparse.Namespace) -> Iterator[VaultService]:
     """The vault of ``--vault`` as a service for one command, closed when the block ends.
 
-    It opens with the passphrase, or with ``recovery_key`` with the recovery key
-    (``passphrase --recovery-key``). A missing vault is refused before anything is asked.
+    Opened with the passphrase through ``storage.access``, as the window opens it. A
+    missing vault is refused before the passphrase is asked.
     """
     from vbedesk.errors import VaultNotFound
-    from vbedesk.storage.service import VaultService
-    from vbedesk.storage.vault import Vault
+    from vbedesk.storage import access
 
     folder = vault_dir(args)
-    if not Vault.exists(folder):
+    if not access.vault_exists(folder):
         raise VaultNotFound(path=str(folder))
-    if recovery_key:
-        key = secret(
-            args, "VBEDESK_RECOVERY_KEY", N_("Recovery key:"), file_attr="recovery_key_file"
-        )
-        vault = Vault.open(folder, recovery_key=key, store=keyring())
-    else:
-        passphrase = secret(args, "VBEDESK_PASSPHRASE", N_("Passphrase:"))
-        vault = Vault.open(folder, passphrase=passphrase, store=keyring())
-    service: VaultService | None = None
-    try:
-        service = VaultService(vault)
+    passphrase = secret(args, "VBEDESK_PASSPHRASE", N_("Passphrase:"))
+    with closing(access.open_with_passphrase(folder, passphrase, store=keyring())) as service:
         yield service
-    finally:
-        if service is not None:
-            service.close()
-        else:
-            vault.close()
 
 
 # -- the window ----------------------------------------------------------------------------

@@ -60,11 +60,11 @@ def print_summary(service: VaultService) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from vbedesk.storage.bootstrap import create_vault
+    from vbedesk.storage import access
 
     folder = vault_dir(args)
     passphrase = secret(args, "VBEDESK_PASSPHRASE", N_("New passphrase:"), confirm=True)
-    service, recovery = create_vault(folder, passphrase)
+    service, recovery = access.create(folder, passphrase)
     with closing(service):
         out(_("Created a new vault in {path}.").format(path=folder))
         out()
@@ -77,14 +77,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from vbedesk.storage import access
     from vbedesk.storage.bootstrap import DEMO_PASSPHRASE, create_demo_vault
-    from vbedesk.storage.service import VaultService
-    from vbedesk.storage.vault import Vault
 
     folder = Path(args.vault).expanduser() if args.vault else _demo_dir()
     passphrase = os.environ.get("VBEDESK_PASSPHRASE") or DEMO_PASSPHRASE
-    if Vault.exists(folder):
-        service = VaultService(Vault.open(folder, passphrase=passphrase))
+    if access.vault_exists(folder):
+        service = access.open_with_passphrase(folder, passphrase)
         out(_("The demo vault already exists; opened it."))
     else:
         service, _recovery = create_demo_vault(folder, passphrase)
