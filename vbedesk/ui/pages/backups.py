@@ -31,7 +31,7 @@ from vbedesk.ui.messages import delete_when_finished, error_text
 from vbedesk.ui.page import Page
 from vbedesk.ui.pages.backups_presenter import BackupsPresenter
 from vbedesk.ui.pages.backups_view import BackupListModel, BackupsView
-from vbedesk.ui.tasks import run_task
+from vbedesk.ui.tasks import CancelToken, run_task
 
 
 class BackupsPage(Page):
@@ -161,12 +161,14 @@ class BackupsPage(Page):
             return
         service = self.service
         self._set_busy(True)
+        token = CancelToken()  # Avbryt stops it before its next step
         run_task(
-            lambda: service.backups.create(out, passphrase),
+            lambda: service.backups.create(out, passphrase, cancel=token),
             lambda manifest: self._written(out, manifest, passphrase if remember else ""),
             self._failed,
             self,
             progress_text=_("Writing and verifying the backup…"),
+            token=token,
         )
 
     def _written(self, out: Path, manifest: BackupManifest, remember: str = "") -> None:
