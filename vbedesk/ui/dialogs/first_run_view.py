@@ -10,13 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -26,7 +24,8 @@ from PySide6.QtWidgets import (
 from vbedesk.i18n import _
 from vbedesk.passphrase import MIN_LENGTH
 from vbedesk.ui.widgets.fields import error_label
-from vbedesk.ui.widgets.labels import heading_label
+from vbedesk.ui.widgets.labels import heading_label, recovery_key_label
+from vbedesk.ui.widgets.layouts import busy_bar, busy_button_row, labelled_row
 from vbedesk.ui.widgets.passphrase import PassphraseFields
 
 #: The pages, in the order they are shown.
@@ -61,11 +60,7 @@ class FirstRunView(QDialog):
         self.pages.addWidget(self._passphrase_page())
         self.pages.addWidget(self._recovery_page())
 
-        self.busy_bar = QProgressBar()
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setAccessibleName(_("Creating the vault"))
-        self.busy_bar.setFormat(_("Creating the vault…"))
-        self.busy_bar.hide()
+        self.busy_bar = busy_bar(_("Creating the vault"), _("Creating the vault…"))
 
         self.back_button = QPushButton(_("< &Back"))
         self.back_button.setAccessibleName(_("Back"))
@@ -74,12 +69,9 @@ class FirstRunView(QDialog):
         self.next_button.setDefault(True)
         self.cancel_button = QPushButton(_("&Cancel"))
         self.cancel_button.setAccessibleName(_("Cancel"))
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.busy_bar, 1)
-        buttons.addStretch(0)
-        buttons.addWidget(self.back_button)
-        buttons.addWidget(self.next_button)
-        buttons.addWidget(self.cancel_button)
+        buttons = busy_button_row(
+            self.busy_bar, self.back_button, self.next_button, self.cancel_button
+        )
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
@@ -99,15 +91,10 @@ class FirstRunView(QDialog):
         intro.setWordWrap(True)
         self.folder_edit = QLineEdit(str(folder))
         self.folder_edit.setAccessibleName(_("Folder of the vault"))
-        folder_label = QLabel(_("&Folder:"))
-        folder_label.setBuddy(self.folder_edit)
         self.browse_button = QPushButton(_("&Choose…"))
         self.browse_button.setAccessibleName(_("Choose a folder"))
         self.folder_error = error_label(_("Problem with the folder"))
-        row = QHBoxLayout()
-        row.addWidget(folder_label)
-        row.addWidget(self.folder_edit, 1)
-        row.addWidget(self.browse_button)
+        row = labelled_row(_("&Folder:"), self.folder_edit, self.browse_button)
         layout = QVBoxLayout(page)
         layout.addWidget(heading_label(_("Where the vault lives")))
         layout.addWidget(intro)
@@ -181,16 +168,8 @@ class FirstRunView(QDialog):
     @staticmethod
     def _key_label() -> QLabel:
         """The recovery key, large and fixed-width; it cannot be selected or copied."""
-        label = QLabel()
-        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.6)
-        font.setWeight(QFont.Weight.Bold)
-        label.setFont(font)
-        label.setWordWrap(True)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        label = recovery_key_label(_("Recovery key"), 1.6)
         label.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-        label.setAccessibleName(_("Recovery key"))
         label.setStyleSheet(
             "QLabel { border: 1px solid palette(mid); padding: 12px; background: palette(base); }"
         )

@@ -9,7 +9,6 @@ loaded), and ``IncidentFormDialog`` connects the buttons; what any of it does is
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from datetime import date, time
 from typing import Any
@@ -18,7 +17,6 @@ from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -36,10 +34,10 @@ from vbedesk.i18n import N_, _, language
 from vbedesk.incidents import ORGANISATION_MAX
 from vbedesk.taxonomy import Taxonomies, Taxonomy
 from vbedesk.ui.messages import warning_colour
-from vbedesk.ui.widgets.fields import pydate, qdate
+from vbedesk.ui.widgets.fields import date_edit, pydate, qdate
 from vbedesk.ui.widgets.guarded_text import GuardedTextField
+from vbedesk.ui.widgets.layouts import chain_tabs
 
-DATE_FORMAT = "yyyy-MM-dd"
 DESCRIPTION_HINT = N_(
     "Do not write names, personal identity numbers, addresses, school/class or unique features."
 )
@@ -56,28 +54,34 @@ COMBO_FIELDS = (
 )
 
 
-class OptionalDateEdit(QWidget):
-    """A date that may be left out: a check box "set" enables the calendar field."""
+class _Optional(QWidget):
+    """A value that may be left out: a check box "set" enables the field ``edit`` (named
+    for assistive technology by the caller) beside it."""
 
     changed = Signal()
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, edit: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.check = QCheckBox(_("Set"))
         self.check.setAccessibleName(_("{field} is set").format(field=name))
-        self.edit = QDateEdit(qdate(date.today()))
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat(DATE_FORMAT)
-        self.edit.setAccessibleName(name)
-        self.edit.setEnabled(False)
+        edit.setEnabled(False)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.check)
-        layout.addWidget(self.edit)
+        layout.addWidget(edit)
         layout.addStretch(1)
         self.setFocusProxy(self.check)
-        self.check.toggled.connect(self.edit.setEnabled)
+        self.check.toggled.connect(edit.setEnabled)
         self.check.toggled.connect(self.changed)
+
+
+class OptionalDateEdit(_Optional):
+    """A date that may be left out: a check box "set" enables the calendar field."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        edit = date_edit(name)
+        super().__init__(name, edit, parent)
+        self.edit = edit
         self.edit.dateChanged.connect(self.changed)
 
     def value(self) -> date | None:
@@ -89,27 +93,15 @@ class OptionalDateEdit(QWidget):
             self.edit.setDate(qdate(value))
 
 
-class OptionalTimeEdit(QWidget):
+class OptionalTimeEdit(_Optional):
     """A time of day that may be left out (HH:mm)."""
 
-    changed = Signal()
-
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.check = QCheckBox(_("Set"))
-        self.check.setAccessibleName(_("{field} is set").format(field=name))
-        self.edit = QTimeEdit(QTime(12, 0))
-        self.edit.setDisplayFormat("HH:mm")
-        self.edit.setAccessibleName(name)
-        self.edit.setEnabled(False)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.check)
-        layout.addWidget(self.edit)
-        layout.addStretch(1)
-        self.setFocusProxy(self.check)
-        self.check.toggled.connect(self.edit.setEnabled)
-        self.check.toggled.connect(self.changed)
+        edit = QTimeEdit(QTime(12, 0))
+        edit.setDisplayFormat("HH:mm")
+        edit.setAccessibleName(name)
+        super().__init__(name, edit, parent)
+        self.edit = edit
         self.edit.timeChanged.connect(self.changed)
 
     def value(self) -> time | None:
@@ -221,11 +213,8 @@ class IncidentFormView(QWidget):
     # -- building ------------------------------------------------------------------------
     def _build_fields(self, tax: Taxonomies) -> None:
         not_set = _("(not set)")
-        self.received_on = QDateEdit(qdate(date.today()))
-        self.received_on.setCalendarPopup(True)
-        self.received_on.setDisplayFormat(DATE_FORMAT)
+        self.received_on = date_edit(_("Received"))
         self.received_on.setMaximumDate(qdate(date.today()))
-        self.received_on.setAccessibleName(_("Received"))
         self.occurred_on = OptionalDateEdit(_("Occurred on"))
         self.occurred_time = OptionalTimeEdit(_("Time"))
         self.occurred_until = OptionalDateEdit(_("Occurred until"))
@@ -380,8 +369,7 @@ class IncidentFormView(QWidget):
             self.save_anyway_button,
             self.cancel_button,
         ]
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        chain_tabs(chain)
 
     def _connect_changes(self) -> None:
         for name in COMBO_FIELDS:

@@ -10,12 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -25,6 +22,8 @@ from PySide6.QtWidgets import (
 from vbedesk.i18n import _
 from vbedesk.ui.dialogs.backup_flow import RestoreButtons
 from vbedesk.ui.dialogs.first_run import PassphraseFields, error_label, heading_label
+from vbedesk.ui.widgets.labels import recovery_key_label
+from vbedesk.ui.widgets.layouts import busy_bar, busy_button_row, labelled_row
 
 
 def password_edit(name: str) -> QLineEdit:
@@ -54,10 +53,7 @@ class RestoreView(QWidget):
             self._done_page(),
         ):
             self.pages.addWidget(page)
-        self.busy_bar = QProgressBar()
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setAccessibleName(_("Working"))
-        self.busy_bar.hide()
+        self.busy_bar = busy_bar(_("Working"))
         self.restore_button = QPushButton(_("Res&tore"))
         self.restore_button.setAccessibleName(_("Restore"))
         self.open_button = QPushButton(_("&Open the restored vault"))
@@ -67,12 +63,9 @@ class RestoreView(QWidget):
         )
         self.close_button = QPushButton(_("&Cancel"))
         self.close_button.setAccessibleName(_("Cancel"))
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.busy_bar, 1)
-        buttons.addStretch(0)
-        buttons.addWidget(self.restore_button)
-        buttons.addWidget(self.open_button)
-        buttons.addWidget(self.close_button)
+        buttons = busy_button_row(
+            self.busy_bar, self.restore_button, self.open_button, self.close_button
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages, 1)
@@ -84,15 +77,10 @@ class RestoreView(QWidget):
         file_label.setToolTip(str(backup))
         file_label.setWordWrap(True)
         self.backup_passphrase = password_edit(_("Backup passphrase"))
-        caption = QLabel(_("Backup &passphrase:"))
-        caption.setBuddy(self.backup_passphrase)
         self.check_button = QPushButton(_("Chec&k the backup"))
         self.check_button.setAccessibleName(_("Check the backup"))
         self.check_error = error_label(_("Why the backup was not accepted"))
-        row = QHBoxLayout()
-        row.addWidget(caption)
-        row.addWidget(self.backup_passphrase, 1)
-        row.addWidget(self.check_button)
+        row = labelled_row(_("Backup &passphrase:"), self.backup_passphrase, self.check_button)
         layout = QVBoxLayout(page)
         layout.addWidget(heading_label(_("Restore a backup")))
         layout.addWidget(
@@ -120,14 +108,9 @@ class RestoreView(QWidget):
         )
         self.target_edit = QLineEdit(str(default_target))
         self.target_edit.setAccessibleName(_("Folder of the restored vault"))
-        target_caption = QLabel(_("New &folder:"))
-        target_caption.setBuddy(self.target_edit)
         self.browse_button = QPushButton(_("C&hoose…"))
         self.browse_button.setAccessibleName(_("Choose a folder"))
-        row = QHBoxLayout()
-        row.addWidget(target_caption)
-        row.addWidget(self.target_edit, 1)
-        row.addWidget(self.browse_button)
+        row = labelled_row(_("New &folder:"), self.target_edit, self.browse_button)
         self.new_fields = PassphraseFields()
         self.restore_error = error_label(_("Why the backup was not restored"))
         layout = QVBoxLayout(page)
@@ -144,15 +127,7 @@ class RestoreView(QWidget):
         page = QWidget()
         self.done_label = wrapped("")
         self.done_label.setAccessibleName(_("Restored"))
-        self.key_label = QLabel()
-        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.4)
-        font.setWeight(QFont.Weight.Bold)
-        self.key_label.setFont(font)
-        self.key_label.setWordWrap(True)
-        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        self.key_label.setAccessibleName(_("Recovery key of the restored vault"))
+        self.key_label = recovery_key_label(_("Recovery key of the restored vault"), 1.4)
         layout = QVBoxLayout(page)
         layout.addWidget(heading_label(_("Restored")))
         layout.addWidget(self.done_label)

@@ -8,11 +8,12 @@ what it is given; ``BackupListModel`` lists the files. The behaviour is in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QGroupBox,
     QHBoxLayout,
@@ -29,66 +30,45 @@ from vbedesk.i18n import N_, _
 from vbedesk.storage.services.backups import BackupFile
 from vbedesk.ui.dialogs.backup_flow import local_time
 from vbedesk.ui.dialogs.first_run import error_label, show_error
+from vbedesk.ui.models.plan_models import RowTableModel
 from vbedesk.ui.page import heading_font
 from vbedesk.ui.pages.backups_presenter import AutoBackupText, BackupButtons, BackupsScreen
-
-_Index = QModelIndex | QPersistentModelIndex
+from vbedesk.ui.widgets.layouts import labelled_row
+from vbedesk.ui.widgets.tables import read_only_rows
 
 
 def _size_text(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB" if size >= 100 * 1024 else f"{size / 1024:.0f} kB"
 
 
-class BackupListModel(QAbstractTableModel):
+class BackupListModel(RowTableModel[BackupFile]):
     """The backups in the folder: name, written, size, kind. Immutable rows."""
 
     COL_NAME, COL_WRITTEN, COL_SIZE, COL_KIND = range(4)
     HEADERS = (N_("File"), N_("Written"), N_("Size"), N_("Kind"))
 
-    def __init__(self, files: list[BackupFile], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._files = list(files)
-
     def set_files(self, files: list[BackupFile]) -> None:
-        self.beginResetModel()
-        self._files = list(files)
-        self.endResetModel()
+        self.set_rows(files)
 
     def files(self) -> list[BackupFile]:
-        return list(self._files)
+        return list(self.rows())
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._files)
+    def headers(self) -> Sequence[str]:
+        return [_(header) for header in self.HEADERS]
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def text(self, row: int, column: int) -> str:
-        f = self._files[row]
-        if column == self.COL_NAME:
-            return f.path.name
-        if column == self.COL_WRITTEN:
-            return local_time(f.modified)
-        if column == self.COL_SIZE:
-            return _size_text(f.size)
-        return _("automatic") if f.automatic else _("by hand")
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
+    def cell(self, row: BackupFile, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self.text(index.row(), index.column())
+            if column == self.COL_NAME:
+                return row.path.name
+            if column == self.COL_WRITTEN:
+                return local_time(row.modified)
+            if column == self.COL_SIZE:
+                return _size_text(row.size)
+            return _("automatic") if row.automatic else _("by hand")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return str(self._files[index.row()].path)
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == self.COL_SIZE:
+            return str(row.path)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_SIZE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(self.HEADERS[section])
         return None
 
 
@@ -120,18 +100,13 @@ class BackupsView(QWidget):
         self.folder_edit = QLineEdit()
         self.folder_edit.setReadOnly(True)
         self.folder_edit.setAccessibleName(_("Backup folder"))
-        folder_caption = QLabel(_("Backup &folder:"))
-        folder_caption.setBuddy(self.folder_edit)
         self.choose_folder_button = QPushButton(_("C&hoose folder…"))
         self.choose_folder_button.setAccessibleName(_("Choose the backup folder"))
         self.create_button = QPushButton(_("&Make a backup now…"))
         self.create_button.setAccessibleName(_("Make a backup now"))
         self.last_label = QLabel()
         self.last_label.setAccessibleName(_("Latest backup"))
-        frow = QHBoxLayout()
-        frow.addWidget(folder_caption)
-        frow.addWidget(self.folder_edit, 1)
-        frow.addWidget(self.choose_folder_button)
+        frow = labelled_row(_("Backup &folder:"), self.folder_edit, self.choose_folder_button)
         mrow = QHBoxLayout()
         mrow.addWidget(self.create_button)
         mrow.addWidget(self.last_label, 1)
@@ -145,13 +120,7 @@ class BackupsView(QWidget):
         group = QGroupBox(_("Backups in the folder"))
         self.model = BackupListModel([], self)
         self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName(_("Backups in the folder"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
+        read_only_rows(self.table, self.model, _("Backups in the folder"))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(BackupListModel.COL_NAME, QHeaderView.ResizeMode.Stretch)
         for column in (BackupListModel.COL_WRITTEN, BackupListModel.COL_SIZE):

@@ -8,15 +8,12 @@ what they ask.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -30,6 +27,8 @@ from vbedesk.model import IncidentFilter
 from vbedesk.taxonomy import Taxonomies, Taxonomy
 from vbedesk.ui.models.incident_table import IncidentTableModel
 from vbedesk.ui.page import heading_font
+from vbedesk.ui.widgets.layouts import chain_tabs
+from vbedesk.ui.widgets.tables import fixed_rows, read_only_rows
 
 COLUMN_WIDTHS = {
     IncidentTableModel.COL_ID: 70,
@@ -97,8 +96,7 @@ class IncidentsView(QWidget):
             self.edit_button,
             self.import_button,
         ]
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        chain_tabs(chain)
 
     def _build_filters(self, tax: Taxonomies) -> QHBoxLayout:
         self.year_combo = QComboBox()
@@ -143,26 +141,10 @@ class IncidentsView(QWidget):
 
     def _build_table(self, model: IncidentTableModel) -> QTableView:
         table = QTableView()
-        table.setAccessibleName(_("Incidents"))
-        table.setModel(model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only_rows(table, model, _("Incidents"))
         table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setTabKeyNavigation(False)  # Tab leaves the table: no keyboard trap
-        table.verticalHeader().setVisible(False)
-        # Fixed row heights: the view never measures rows it has not shown (design.md).
-        rows = table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(table.fontMetrics().height() + 10)
+        fixed_rows(table, IncidentTableModel.COL_TYPES, COLUMN_WIDTHS)
         header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(IncidentTableModel.COL_TYPES, QHeaderView.ResizeMode.Stretch)
-        # The widths suit the usual font; a larger system font widens them alike.
-        scale = max(1.0, table.fontMetrics().horizontalAdvance("0000-00-00") / 75)
-        for column, width in COLUMN_WIDTHS.items():
-            header.resizeSection(column, round(width * scale))
         header.setHighlightSections(False)
         header.setSortIndicator(IncidentTableModel.COL_RECEIVED, Qt.SortOrder.DescendingOrder)
         table.setSortingEnabled(True)

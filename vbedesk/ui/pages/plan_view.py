@@ -8,22 +8,18 @@ and its panel beside ``followup`` without changing either.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +28,8 @@ from vbedesk.i18n import _
 from vbedesk.model import ActionPlan, Activity, Period, PeriodKind
 from vbedesk.ui.models.plan_models import FollowUpModel, PlanLine, PlanTableModel
 from vbedesk.ui.page import heading_font
-from vbedesk.ui.widgets.fields import error_label, pydate, qdate
+from vbedesk.ui.widgets.fields import date_edit, error_label, pydate, qdate
+from vbedesk.ui.widgets.layouts import chain_tabs, form_group, side_by_side
 from vbedesk.ui.widgets.tables import WrappingTableView
 
 
@@ -81,10 +78,7 @@ class FollowUpPanel(QWidget):
         self.comment_edit.setPlaceholderText(_("What was done, what remains"))
         self.comment_edit.setMinimumHeight(70)
         self.comment_edit.setMaximumHeight(130)
-        self.date_edit = QDateEdit(qdate(date.today()))
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setAccessibleName(_("Date of the follow-up"))
+        self.date_edit = date_edit(_("Date of the follow-up"))
         self.save_button = QPushButton(_("Save follow-up"))
         self.save_button.setAccessibleName(_("Save follow-up"))
         self.form_error = error_label(_("Follow-up error"))
@@ -95,14 +89,7 @@ class FollowUpPanel(QWidget):
         form.addRow(_("Status:"), self.status_combo)
         form.addRow(_("Comment:"), self.comment_edit)
         form.addRow(_("Date:"), self.date_edit)
-        self.form_box = QGroupBox(_("New follow-up"))
-        form_layout = QVBoxLayout(self.form_box)
-        form_layout.addLayout(form)
-        form_layout.addWidget(self.form_error)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        form_layout.addLayout(buttons)
+        self.form_box = form_group(_("New follow-up"), form, self.form_error, self.save_button)
 
     def show_activity(self, activity: Activity | None) -> None:
         """``activity`` named above its history; without one the form cannot be used."""
@@ -166,13 +153,7 @@ class PlanView(QWidget):
         plan_model.modelReset.connect(self._span_sections)
         self.followup = FollowUpPanel(history_model, statuses)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self.plan_table)
-        splitter.addWidget(self.followup)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([760, 440])
+        splitter = side_by_side(self.plan_table, self.followup, stretch=(3, 2), sizes=(760, 440))
         self.splitter = splitter
 
         self.heading = QLabel()
@@ -234,20 +215,20 @@ class PlanView(QWidget):
 
     def _chain_tabs(self) -> None:
         panel = self.followup
-        chain: list[QWidget] = [
-            self.plan_combo,
-            self.period_kind,
-            self.period_year,
-            self.copy_button,
-            self.plan_table,
-            panel.history_table,
-            panel.status_combo,
-            panel.comment_edit,
-            panel.date_edit,
-            panel.save_button,
-        ]
-        for first, second in itertools.pairwise(chain):
-            self.setTabOrder(first, second)
+        chain_tabs(
+            [
+                self.plan_combo,
+                self.period_kind,
+                self.period_year,
+                self.copy_button,
+                self.plan_table,
+                panel.history_table,
+                panel.status_combo,
+                panel.comment_edit,
+                panel.date_edit,
+                panel.save_button,
+            ]
+        )
 
     def _span_sections(self) -> None:
         """Section headings span the whole row."""

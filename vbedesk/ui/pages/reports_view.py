@@ -7,7 +7,6 @@ form as a ``Choice`` and says when it changes; it never reaches the vault.
 
 from __future__ import annotations
 
-import itertools
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -33,6 +32,7 @@ from vbedesk.ui.page import heading_font
 from vbedesk.ui.pages.reports_presenter import Choice, LoadedAnalysis
 from vbedesk.ui.pdf_view import PdfPreview, RenderedPage
 from vbedesk.ui.widgets.guarded_text import GuardedTextField
+from vbedesk.ui.widgets.layouts import chain_tabs, side_by_side
 from vbedesk.ui.widgets.tables import WrappingTableView
 
 #: The reports offered, in this order: (kind, English label).
@@ -198,14 +198,7 @@ class ReportsView(QWidget):
         left_layout.addStretch(0)
         left.setMinimumWidth(360)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(self.preview)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([420, 700])
-        splitter.setChildrenCollapsible(False)
-        return splitter
+        return side_by_side(left, self.preview, stretch=(0, 1), sizes=(420, 700))
 
     def _register_tab(self) -> QWidget:
         self.register_table.set_column_modes(
@@ -231,23 +224,23 @@ class ReportsView(QWidget):
         return page
 
     def _chain_tabs(self) -> None:
-        chain: list[QWidget] = [
-            self.kind_combo,
-            self.period_kind_combo,
-            self.period_year_spin,
-            self.year_spin,
-            self.incident_spin,
-            self.form_language_combo,
-            self.analysis,
-            self.save_analysis_button,
-            self.generate_button,
-            self.print_button,
-            self.save_button,
-            self.export_button,
-            self.preview,
-        ]
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        chain_tabs(
+            [
+                self.kind_combo,
+                self.period_kind_combo,
+                self.period_year_spin,
+                self.year_spin,
+                self.incident_spin,
+                self.form_language_combo,
+                self.analysis,
+                self.save_analysis_button,
+                self.generate_button,
+                self.print_button,
+                self.save_button,
+                self.export_button,
+                self.preview,
+            ]
+        )
 
     # -- the choice ----------------------------------------------------------------------
     def kind(self) -> Kind:

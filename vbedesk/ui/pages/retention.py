@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -35,8 +34,9 @@ from vbedesk.storage.service import RetentionRow, VaultService
 from vbedesk.taxonomy import Taxonomies
 from vbedesk.ui.dialogs.first_run import error_label, show_error
 from vbedesk.ui.messages import delete_when_finished, error_text
-from vbedesk.ui.page import Page
+from vbedesk.ui.page import Page, heading_font
 from vbedesk.ui.tasks import run_task
+from vbedesk.ui.widgets.tables import fixed_rows, read_only_rows
 
 _Index = QModelIndex | QPersistentModelIndex
 #: The incident id of a row, for any column.
@@ -191,11 +191,7 @@ class RetentionPage(Page):
         self.exported_all = False
         self.dialog: QWidget | None = None
 
-        heading = QLabel(_("Gallring"))
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = heading_font(QLabel(_("Gallring")), 1.5)
         self.intro_label = QLabel()
         self.intro_label.setWordWrap(True)
         self.count_label = QLabel()
@@ -203,24 +199,13 @@ class RetentionPage(Page):
 
         self.model = RetentionModel(service, today(), self)
         self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName(_("Incidents past their retention date"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        # Fixed row heights and widths: the view never measures rows it has not shown.
-        rows = self.table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(RetentionModel.COL_TYPES, QHeaderView.ResizeMode.Stretch)
-        scale = max(1.0, self.table.fontMetrics().horizontalAdvance("0000-00-00") / 75)
-        for column, width in COLUMN_WIDTHS.items():
-            header.resizeSection(column, round(width * scale))
+        read_only_rows(
+            self.table,
+            self.model,
+            _("Incidents past their retention date"),
+            QAbstractItemView.SelectionMode.ExtendedSelection,
+        )
+        fixed_rows(self.table, RetentionModel.COL_TYPES, COLUMN_WIDTHS)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         # What the buttons act on: every due incident (also those not fetched yet), or the

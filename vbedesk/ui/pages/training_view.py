@@ -6,21 +6,18 @@ a count and the history of a unit and course on the right. ``TrainingPage`` driv
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +26,8 @@ from vbedesk.i18n import _
 from vbedesk.model import Course, Unit
 from vbedesk.ui.models.training_models import CourseModel, TrainingCountModel
 from vbedesk.ui.page import heading_font
-from vbedesk.ui.widgets.fields import error_label, pydate, qdate
+from vbedesk.ui.widgets.fields import date_edit, error_label, pydate
+from vbedesk.ui.widgets.layouts import chain_tabs, form_group, side_by_side
 from vbedesk.ui.widgets.tables import WrappingTableView
 
 
@@ -85,13 +83,9 @@ class TrainingView(QWidget):
         self.history_table.setColumnHidden(TrainingCountModel.COL_COURSE, True)
         self.history_table.setColumnHidden(TrainingCountModel.COL_UNIT, True)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self._left())
-        splitter.addWidget(self._right(form_box))
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([720, 480])
+        splitter = side_by_side(
+            self._left(), self._right(form_box), stretch=(3, 2), sizes=(720, 480)
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)  # the page's layout gives the margins
         layout.addWidget(heading)
@@ -119,10 +113,7 @@ class TrainingView(QWidget):
         self.completed_spin = QSpinBox()
         self.completed_spin.setRange(0, 100_000)
         self.completed_spin.setAccessibleName(_("Completed"))
-        self.as_of_edit = QDateEdit(qdate(date.today()))
-        self.as_of_edit.setCalendarPopup(True)
-        self.as_of_edit.setDisplayFormat("yyyy-MM-dd")
-        self.as_of_edit.setAccessibleName(_("As of"))
+        self.as_of_edit = date_edit(_("As of"))
         self.save_button = QPushButton(_("Save counts"))
         self.save_button.setAccessibleName(_("Save counts"))
         self.form_error = error_label(_("Training count error"))
@@ -134,20 +125,11 @@ class TrainingView(QWidget):
         form.addRow(_("Relevant staff:"), self.relevant_spin)
         form.addRow(_("Completed:"), self.completed_spin)
         form.addRow(_("As of:"), self.as_of_edit)
-        form_box = QGroupBox(_("Enter counts"))
-        form_layout = QVBoxLayout(form_box)
         hint = QLabel(
             _("Counts for the same unit, course and date replace each other; others are kept.")
         )
         hint.setWordWrap(True)
-        form_layout.addWidget(hint)
-        form_layout.addLayout(form)
-        form_layout.addWidget(self.form_error)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        form_layout.addLayout(buttons)
-        return form_box
+        return form_group(_("Enter counts"), form, self.form_error, self.save_button, hint)
 
     def _left(self) -> QWidget:
         left = QWidget()
@@ -174,20 +156,20 @@ class TrainingView(QWidget):
         return right
 
     def _chain_tabs(self) -> None:
-        chain: list[QWidget] = [
-            self.latest_course_combo,
-            self.latest_table,
-            self.course_table,
-            self.unit_combo,
-            self.course_combo,
-            self.relevant_spin,
-            self.completed_spin,
-            self.as_of_edit,
-            self.save_button,
-            self.history_table,
-        ]
-        for first, second in itertools.pairwise(chain):
-            self.setTabOrder(first, second)
+        chain_tabs(
+            [
+                self.latest_course_combo,
+                self.latest_table,
+                self.course_table,
+                self.unit_combo,
+                self.course_combo,
+                self.relevant_spin,
+                self.completed_spin,
+                self.as_of_edit,
+                self.save_button,
+                self.history_table,
+            ]
+        )
 
     # -- showing ---------------------------------------------------------------------------
     def set_lists(self, units: Sequence[Unit], courses: Sequence[Course]) -> None:
