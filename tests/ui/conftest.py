@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QSettings
 
-from tests.conftest import PASSPHRASE, fast_kdf
+from tests.conftest import PASSPHRASE, DemoVault, fast_kdf
 from tests.test_secrets import MemoryKeyring
 from vbedesk.storage.bootstrap import create_vault
 from vbedesk.storage.secrets import KeyringStore, backend_name
+from vbedesk.storage.service import VaultService
+from vbedesk.storage.vault import Vault
 from vbedesk.ui.app import keep_none_alive
 
 if TYPE_CHECKING:
@@ -60,6 +63,15 @@ def ui_vault(tmp_path: Path) -> UiVault:
 
 
 @pytest.fixture
+def demo(demo_vault: DemoVault) -> Iterator[VaultService]:
+    """The demo vault, open; closed after the test unless the test closed (or locked) it."""
+    vault = Vault.open(demo_vault.folder, passphrase=PASSPHRASE)
+    yield VaultService(vault)
+    if vault.is_open:
+        vault.close()
+
+
+@pytest.fixture
 def memory_store() -> KeyringStore:
     """A 'secure' keyring that lives in memory (the allow list names its class)."""
     backend = MemoryKeyring()
@@ -98,3 +110,20 @@ class FakeClock:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+#: When a call of the wizard tests starts.
+T0 = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+#: A made-up number of Socialjouren for the test vault.
+JOUR = "08-508 25 000"
+
+
+class StepClock:
+    """Each reading is 20 seconds after the last one: answers get distinct, ordered times."""
+
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=20)
+        return self.now

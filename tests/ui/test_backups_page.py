@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,14 +25,6 @@ if TYPE_CHECKING:
 
 BACKUP_PASS = "a long backup sentence for the safe"
 NEW_VAULT_PASS = "the restored vault has its own sentence"
-
-
-@pytest.fixture
-def demo(demo_vault: DemoVault) -> Iterator[VaultService]:
-    vault = Vault.open(demo_vault.folder, passphrase=PASSPHRASE)
-    yield VaultService(vault)
-    if vault.is_open:
-        vault.close()
 
 
 def _page(qtbot: QtBot, service: VaultService, store: KeyringStore, folder: Path) -> BackupsPage:

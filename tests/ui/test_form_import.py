@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,24 +10,14 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from tests.conftest import PASSPHRASE, DemoVault
 from tests.test_form import BAD_FILES, FULL, filled
 from vbedesk.formimport import Imported, NeedsReview, Ready, Rejected, Skipped
 from vbedesk.reports.form import build_blank_form
 from vbedesk.storage.service import VaultService
-from vbedesk.storage.vault import Vault
 from vbedesk.ui.dialogs.form_import import FormImportDialog, ImportModel
 from vbedesk.ui.pages.incidents import IncidentsPage
 
 WINDOW = (1280, 800)
-
-
-@pytest.fixture
-def demo(demo_vault: DemoVault) -> Iterator[VaultService]:
-    vault = Vault.open(demo_vault.folder, passphrase=PASSPHRASE)
-    yield VaultService(vault)
-    if vault.is_open:
-        vault.close()
 
 
 @pytest.fixture

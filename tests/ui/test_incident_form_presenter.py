@@ -3,18 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-import pytest
-
-from tests.conftest import PASSPHRASE, DemoVault
 from vbedesk.guard import FindingKind
 from vbedesk.incidents import incident_to_dict
 from vbedesk.routine import CaseLog
 from vbedesk.storage.service import VaultService
-from vbedesk.storage.vault import Vault
 from vbedesk.ui.dialogs.incident_form_presenter import (
     DRAFT_KIND,
     IncidentFormPresenter,
@@ -23,14 +18,6 @@ from vbedesk.ui.dialogs.incident_form_presenter import (
 from vbedesk.ui.dialogs.wizard_presenter import CallPresenter
 
 PNR = "811218-9876"
-
-
-@pytest.fixture
-def demo(demo_vault: DemoVault) -> Iterator[VaultService]:
-    vault = Vault.open(demo_vault.folder, passphrase=PASSPHRASE)
-    yield VaultService(vault)
-    if vault.is_open:
-        vault.close()
 
 
 def _values(service: VaultService, **changes: Any) -> dict[str, Any]:

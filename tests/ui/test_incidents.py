@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.conftest import PASSPHRASE, DemoVault
+from tests.conftest import PASSPHRASE
 from vbedesk.guard import FindingKind
 from vbedesk.model import IncidentFilter
 from vbedesk.storage.service import VaultService
@@ -23,14 +22,6 @@ from vbedesk.ui.widgets.guarded_text import GuardedTextField
 
 PAGE_SIZE = (1100, 720)
 PNR = "811218-9876"
-
-
-@pytest.fixture
-def demo(demo_vault: DemoVault) -> Iterator[VaultService]:
-    vault = Vault.open(demo_vault.folder, passphrase=PASSPHRASE)
-    yield VaultService(vault)
-    if vault.is_open:
-        vault.close()
 
 
 def _show(qtbot: QtBot, widget: QWidget, size: tuple[int, int] = PAGE_SIZE) -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -24,14 +23,6 @@ from vbedesk.ui.pages.plan import PlanPage
 from vbedesk.ui.pages.training import TrainingPage
 
 WINDOW = (1280, 800)
-
-
-@pytest.fixture
-def demo(demo_vault: DemoVault) -> Iterator[VaultService]:
-    vault = Vault.open(demo_vault.folder, passphrase=PASSPHRASE)
-    yield VaultService(vault)
-    if vault.is_open:
-        vault.close()
 
 
 def _show(qtbot: QtBot, page: QWidget) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,11 +12,9 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from tests.conftest import PASSPHRASE, DemoVault
 from vbedesk.demo import plan_2021
 from vbedesk.reports.catalog import Kind
 from vbedesk.storage.service import VaultService
-from vbedesk.storage.vault import Vault
 from vbedesk.ui.dialogs.disclosure_notice import DisclosureNoticeDialog
 from vbedesk.ui.pages.reports import ReportsPage
 from vbedesk.ui.pages.reports_presenter import ANALYSIS_DRAFT
@@ -25,14 +22,6 @@ from vbedesk.ui.pages.reports_presenter import ANALYSIS_DRAFT
 WINDOW = (1280, 800)
 #: A valid personnummer (check digit right): what the guard must flag.
 PERSONNUMMER = "19811218-9876"
-
-
-@pytest.fixture
-def demo(demo_vault: DemoVault) -> Iterator[VaultService]:
-    vault = Vault.open(demo_vault.folder, passphrase=PASSPHRASE)
-    yield VaultService(vault)
-    if vault.is_open:
-        vault.close()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,23 +14,13 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from tests.conftest import PASSPHRASE, DemoVault
 from vbedesk.errors import InputRefused
 from vbedesk.model import Incident, IncidentFilter
 from vbedesk.storage.secrets import KeyringStore
 from vbedesk.storage.service import NotFound, VaultService
-from vbedesk.storage.vault import Vault
 from vbedesk.ui.pages.retention import RetentionModel, RetentionPage
 
 TODAY = date(2026, 3, 1)
-
-
-@pytest.fixture
-def demo(demo_vault: DemoVault) -> Iterator[VaultService]:
-    vault = Vault.open(demo_vault.folder, passphrase=PASSPHRASE)
-    yield VaultService(vault)
-    if vault.is_open:
-        vault.close()
 
 
 def _due_ids(service: VaultService, today: date) -> list[int]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from xml.etree import ElementTree
 
 import pytest
@@ -12,24 +11,14 @@ from PySide6.QtSvg import QSvgRenderer
 from pytestqt.qtbot import QtBot
 from reportlab.lib.colors import Color
 
-from tests.conftest import PASSPHRASE, DemoVault
 from vbedesk.reports.charts import PALETTE
 from vbedesk.reports.lagesbild import dimension_tables
 from vbedesk.statistics import month_codes
 from vbedesk.storage.secrets import KeyringStore
 from vbedesk.storage.service import VaultService
-from vbedesk.storage.vault import Vault
 from vbedesk.ui.pages.situation import SituationPage, SituationTableModel
 
 YEAR = 2021
-
-
-@pytest.fixture
-def demo(demo_vault: DemoVault) -> Iterator[VaultService]:
-    vault = Vault.open(demo_vault.folder, passphrase=PASSPHRASE)
-    yield VaultService(vault)
-    if vault.is_open:
-        vault.close()
 
 
 def _shown_page(qtbot: QtBot, service: VaultService) -> SituationPage:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import PASSPHRASE, fast_kdf
-from tests.ui.conftest import UiVault
+from tests.ui.conftest import JOUR, StepClock, UiVault
 from vbedesk.routine import shipped_content
 from vbedesk.storage.secrets import KeyringStore
 from vbedesk.storage.service import VaultService
@@ -28,20 +28,6 @@ from vbedesk.ui.main_window import MainWindow
 from vbedesk.ui.pages.overview import OverviewPage
 from vbedesk.ui.pages.routine import RoutinePage
 from vbedesk.ui.pages.settings_page import SettingsPage
-
-T0 = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
-JOUR = "08-508 25 000"  # a made-up number for the test vault
-
-
-class StepClock:
-    """Each reading is 20 seconds after the last one: answers get distinct, ordered times."""
-
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=20)
-        return self.now
 
 
 def _show(qtbot: QtBot, widget: QWidget, size: tuple[int, int] = (1180, 780)) -> None:

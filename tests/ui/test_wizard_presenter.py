@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
+from tests.ui.conftest import JOUR, StepClock
 from vbedesk.storage.service import VaultService
 from vbedesk.ui.dialogs.wizard_presenter import (
     DRAFT_KIND,
@@ -12,20 +13,6 @@ from vbedesk.ui.dialogs.wizard_presenter import (
     Move,
     call_draft,
 )
-
-T0 = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
-JOUR = "08-508 25 000"  # a made-up number for the test vault
-
-
-class StepClock:
-    """Each reading is 20 seconds after the last one: answers get distinct, ordered times."""
-
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=20)
-        return self.now
 
 
 def _call(service: VaultService) -> CallPresenter:
