@@ -12,6 +12,7 @@ from vbedesk.i18n import N_
 from vbedesk.incidents import validate_incident
 from vbedesk.model import Contact, Course, Incident, LegalReference, TrainingCount, Unit
 from vbedesk.paths import resource_path
+from vbedesk.plans import ActivityDraft, PlanDraft, SectionDraft
 from vbedesk.taxonomy import (
     DataEntry,
     TaxonomyError,
@@ -23,28 +24,10 @@ from vbedesk.taxonomy import (
     table_list,
 )
 
-
-@dataclass(frozen=True)
-class DemoActivity:
-    text: str
-    responsible: str
-    timeline: str
-    followup: str
-
-
-@dataclass(frozen=True)
-class DemoSection:
-    code: str
-    title: str
-    activities: tuple[DemoActivity, ...]
-
-
-@dataclass(frozen=True)
-class DemoPlan:
-    year: int
-    title: str
-    district: str
-    sections: tuple[DemoSection, ...]
+# The demo plan is a plan draft like any other (``vbedesk/plans.py``).
+DemoActivity = ActivityDraft
+DemoSection = SectionDraft
+DemoPlan = PlanDraft
 
 
 def _path(path: Path | None, *parts: str) -> Path:
