@@ -266,6 +266,16 @@ def test_an_older_schema_is_copied_aside_then_upgraded(tmp_path: Path) -> None:
             conn.execute(text(f"DROP TABLE {table}"))
         for index in ("ix_incident_year_area", "ix_incident_year_unit", "ix_incident_year_day"):
             conn.execute(text(f"DROP INDEX {index}"))
+        for table, column in (
+            ("action_plan", "state"),
+            ("action_plan", "decided_on"),
+            ("action_plan", "diarienummer"),
+            ("activity", "retired_on"),
+            ("unit", "valid_from"),
+            ("unit", "valid_to"),
+            ("course", "retired_on"),
+        ):
+            conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
         conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
     vault.close()
     with Vault.open(tmp_path / "v", passphrase=PASSPHRASE) as upgraded:

@@ -105,6 +105,9 @@ class PlanRow(Base):
     year: Mapped[int] = mapped_column(Integer, unique=True)
     title: Mapped[str] = mapped_column(Text)
     district: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(Text, default="UTKAST", server_default="UTKAST")
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    diarienummer: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class SectionRow(Base):
@@ -126,6 +129,7 @@ class ActivityRow(Base):
     responsible: Mapped[str] = mapped_column(Text, default="")
     timeline: Mapped[str] = mapped_column(String(100), default="")
     followup: Mapped[str] = mapped_column(String(100), default="")
+    retired_on: Mapped[date | None] = mapped_column(Date)
 
 
 class FollowUpRow(Base):
@@ -150,6 +154,7 @@ class CourseRow(Base):
     name: Mapped[str] = mapped_column(Text)
     provider: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str] = mapped_column(Text, default="")
+    retired_on: Mapped[date | None] = mapped_column(Date)
 
 
 class UnitRow(Base):
@@ -157,6 +162,8 @@ class UnitRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
 
 
 class TrainingCountRow(Base):
