@@ -183,7 +183,7 @@ def run(out: TextIO, *, base: Path | None = None) -> list[Outcome]:
             print(line + (f" ({outcome.detail})" if outcome.detail else ""), file=out, flush=True)
     finally:
         if state.service is not None and state.service.is_open:
-            state.service.vault.close()
+            state.service.close()
         shutil.rmtree(folder, ignore_errors=True)
     removed = not folder.exists()
     state.outcomes.append(Outcome(_("Remove the temporary folder"), removed))
