@@ -231,7 +231,7 @@ class CallPresenter:
 
     def save_draft(self) -> str:
         """Keep the call as an encrypted draft; the refusal, or "" (also when nothing to do)."""
-        if self.saved_log is not None or not self.service.vault.is_open:
+        if self.saved_log is not None or not self.service.is_open:
             return ""
         try:
             self.service.drafts.save(DRAFT_KIND, DRAFT_REF, self.payload())
