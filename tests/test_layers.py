@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 from pathlib import Path
 
@@ -97,3 +98,15 @@ def test_no_class_over_400_lines_and_no_function_over_100() -> None:
         where = path.relative_to(REPO).as_posix()
         found.extend(_oversized(path.read_text(encoding="utf-8"), where))
     assert not found, "too long (split them):\n" + "\n".join(found)
+
+
+def test_the_ui_and_the_cli_reach_the_vault_only_through_the_service() -> None:
+    """No ``service.vault`` (or ``.vault.``) reach-through: the facade has what they need."""
+    found = []
+    for folder in ("ui", "cli"):
+        for path in sorted((REPO / "vbedesk" / folder).rglob("*.py")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                code = line.split("#", 1)[0]
+                if re.search(r"service\.vault\b(?!_)|\.vault\.", code):
+                    found.append(f"{path.relative_to(REPO).as_posix()}:{number}: {line.strip()}")
+    assert not found, "through the service instead:\n" + "\n".join(found)
