@@ -16,7 +16,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # SQLite adds a column in place; batch mode is needed only to drop one (downgrade).
     op.add_column(
         "action_plan",
         sa.Column("state", sa.Text(), nullable=False, server_default="UTKAST"),
@@ -33,14 +32,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("course") as batch:
-        batch.drop_column("retired_on")
-    with op.batch_alter_table("unit") as batch:
-        batch.drop_column("valid_to")
-        batch.drop_column("valid_from")
-    with op.batch_alter_table("activity") as batch:
-        batch.drop_column("retired_on")
-    with op.batch_alter_table("action_plan") as batch:
-        batch.drop_column("diarienummer")
-        batch.drop_column("decided_on")
-        batch.drop_column("state")
+    # ALTER TABLE … DROP COLUMN (SQLite 3.35+), not batch mode: batch mode drops and
+    # rebuilds the table, and dropping action_plan would cascade to its sections.
+    for table, column in (
+        ("course", "retired_on"),
+        ("unit", "valid_to"),
+        ("unit", "valid_from"),
+        ("activity", "retired_on"),
+        ("action_plan", "diarienummer"),
+        ("action_plan", "decided_on"),
+        ("action_plan", "state"),
+    ):
+        op.drop_column(table, column)
