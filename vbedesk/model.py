@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from vbedesk.errors import InputRefused
 from vbedesk.i18n import N_
+from vbedesk.plans import PlanState
 
 
 class PeriodKind(StrEnum):
@@ -139,10 +140,15 @@ class IncidentFilter:
 
 @dataclass(frozen=True)
 class ActionPlan:
+    """A year's plan: an utkast until decided, then beslutad with date and diarienummer."""
+
     year: int
     title: str
     district: str
     id: int | None = None
+    state: PlanState = PlanState.DRAFT
+    decided_on: date | None = None
+    diarienummer: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,6 +173,8 @@ class Activity:
     timeline: str = ""
     followup: str = ""
     id: int | None = None
+    #: The day the activity was retired ("utgår"); it keeps its follow-ups and history.
+    retired_on: date | None = None
 
 
 @dataclass(frozen=True)

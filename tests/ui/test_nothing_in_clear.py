@@ -275,7 +275,7 @@ def test_a_whole_session_leaves_the_marker_nowhere_in_clear(
         watch.look()
 
         # A follow-up comment on the Plan page (the plan itself comes from the demo data).
-        service.plans.add_from_demo(plan_2021())
+        service.plans.create(2021, draft=plan_2021())
         plan = window.show_page("plan")
         assert isinstance(plan, PlanPage)
         plan.refresh()

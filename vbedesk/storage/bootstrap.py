@@ -55,7 +55,8 @@ def create_demo_vault(
     """A vault filled from the 2021 plan and about 80 synthetic incidents (marked as demo)."""
     service, recovery = create_vault(folder, passphrase, kdf=kdf)
     try:
-        service.plans.add_from_demo(demo.plan_2021())
+        plan = demo.plan_2021()
+        service.plans.create(plan.year, draft=plan)
         for count in demo.training_counts():
             service.training.add_count(count)
         service.incidents.import_many(demo.synthetic_incidents(), source="demo")
