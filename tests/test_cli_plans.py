@@ -158,3 +158,40 @@ def test_a_plan_is_copied_from_the_year_before(tmp_path: Path) -> None:
     assert _cli(folder, "plan", "create", "--year", "2026")[0] == REFUSED
     assert _cli(folder, "plan", "create", "--year", "2027", "--copy-from", "2019")[0] == REFUSED
     assert _contents(folder) == before
+
+
+def test_last_years_plan_is_imported_from_word_after_its_review(tmp_path: Path) -> None:
+    from tests.test_planimport import expected, plan_blocks, write_docx
+
+    folder = _empty_vault(tmp_path / "v")
+    doc = write_docx(tmp_path / "plan-2021.docx", plan_blocks())
+    before = _contents(folder)
+    code, stdout, stderr = _cli(folder, "plan", "import", str(doc), "--year", "2026")
+    assert code == OK, stderr
+    assert "Nothing was saved" in stdout and "16" in stdout  # the review, no plan
+    assert _contents(folder) == before
+    code, stdout, stderr = _cli(folder, "plan", "import", str(doc), "--year", "2026", "--yes")
+    assert code == OK, stderr
+    assert stdout.strip().splitlines()[-1].startswith("Saved as plan ")
+    code, shown, stderr = _cli(folder, "plan", "show", "--year", "2026", "--format", "json")
+    assert code == OK, stderr
+    document = json.loads(shown)
+    draft, count = expected()
+    assert count == 16
+    assert [
+        [(a["text"], a["responsible"], a["timeline"], a["follow_up"]) for a in s["activities"]]
+        for s in document["sections"]
+    ] == [
+        [(a.text, a.responsible, a.timeline, a.followup) for a in s.activities]
+        for s in draft.sections
+    ]
+
+
+def test_a_file_that_is_no_plan_is_refused_and_nothing_is_saved(tmp_path: Path) -> None:
+    folder = _empty_vault(tmp_path / "v")
+    broken = tmp_path / "plan.docx"
+    broken.write_bytes(b"PK\x03\x04 cut off")
+    before = _contents(folder)
+    code, _stdout, stderr = _cli(folder, "plan", "import", str(broken), "--year", "2026", "--yes")
+    assert code == REFUSED and stderr.strip()
+    assert _contents(folder) == before

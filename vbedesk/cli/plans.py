@@ -1,7 +1,7 @@
 """The action plan from the command line: plans, activities and their follow-ups.
 
-``plan import`` (last year's plan from Word, Excel or CSV) is added by the importer; its
-sub-command belongs in ``add_parser`` below, next to ``plan create``.
+``plan import`` reads last year's plan from Word, Excel or CSV (``vbedesk/planimport.py``),
+prints the review, and saves it only with ``--yes``.
 """
 
 from __future__ import annotations
@@ -65,6 +65,26 @@ def plan_document(service: VaultService, year: int) -> dict[str, object]:
             ]
             sections.append({"title": normalised(section.title), "activities": activities})
     return {"year": plan.year, "state": plan.state.value, "sections": sections}
+
+
+def cmd_plan_import(args: argparse.Namespace) -> int:
+    """Last year's plan from Word, Excel or CSV: the review always, the plan with ``--yes``."""
+    from pathlib import Path
+
+    from vbedesk.planimport import read_plan, review_text
+    from vbedesk.plans import default_title
+
+    with open_service(args) as service:
+        district = service.settings().district
+        title = default_title(district, args.year)
+        draft = read_plan(Path(args.file), args.year, district, title=title)  # never writes
+        out(review_text(draft))
+        if not args.yes:
+            out(_("Nothing was saved. Run the command again with --yes to save this plan."))
+            return EXIT_OK
+        plan = service.plans.create(args.year, draft=draft, accept_findings=args.accept_findings)
+    out(_("Saved as plan {id}.").format(id=plan.id))
+    return EXIT_OK
 
 
 def cmd_plan_create(args: argparse.Namespace) -> int:
@@ -195,7 +215,14 @@ def add_parser(sub: Subcommands) -> None:
     pc.add_argument("--year", type=int, required=True)
     pc.add_argument("--copy-from", type=int, metavar="YEAR", help=_("copy the plan of YEAR"))
     pc.set_defaults(func=cmd_plan_create)
-    # ``plan import FILE --year Y [--yes]`` is registered here by the plan importer.
+    pi = plan.add_parser(
+        "import", help=_("last year's plan from .docx, .xlsx or .csv: a review, saved with --yes")
+    )
+    pi.add_argument("file", metavar="FILE")
+    pi.add_argument("--year", type=int, required=True)
+    pi.add_argument("--yes", action="store_true", help=_("save the plan shown in the review"))
+    pi.add_argument("--accept-findings", action="store_true")
+    pi.set_defaults(func=cmd_plan_import)
     ps = plan.add_parser("show", help=_("print the plan of a year"))
     ps.add_argument("--year", type=int, required=True)
     ps.add_argument("--format", choices=("table", "json"), default="table")
