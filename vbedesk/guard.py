@@ -29,6 +29,7 @@ __all__ = [
     "IdentifiersFound",
     "guarded",
     "has_blocking",
+    "is_phone_number",
     "kind_label",
     "scan",
 ]
@@ -236,6 +237,20 @@ def _is_phone(raw: str) -> bool:
     if not 7 <= len(digits) <= 15:
         return False
     return _is_phone_number("+" + digits if plus else digits)
+
+
+def is_phone_number(raw: str) -> bool:
+    """True when ``raw`` is a number a contact can be called on: a valid phone number as the
+    guard finds them, or a Swedish short number (112, 114 14, 1177)."""
+    text = raw.strip()
+    if not text or any(not (c.isdigit() or c in " +-()") for c in text):
+        return False
+    if _is_phone(text):
+        return True
+    try:
+        return phonenumbers.is_valid_short_number_for_region(phonenumbers.parse(text, "SE"), "SE")
+    except phonenumbers.NumberParseException:
+        return False
 
 
 @lru_cache(maxsize=4096)

@@ -196,15 +196,20 @@ class Course:
     provider: str = ""
     url: str = ""
     id: int | None = None
+    #: From this day the course takes no new counts; its counts stay in the history.
+    retired_on: date | None = None
 
 
 @dataclass(frozen=True)
 class Unit:
-    """A unit of the administration whose staff are trained."""
+    """A unit of the administration whose staff are trained; ``valid_to`` is the day it
+    was retired (from then on it takes no new counts; its counts stay in the history)."""
 
     code: str
     name: str
     id: int | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,14 @@ from collections.abc import Sequence
 from vbedesk import __version__
 from vbedesk.i18n import _, detect_language, set_language
 
-from . import backups, forms, incidents, plans, reports, routines, selftest, text, vault
+from . import backups, forms, incidents, plans, reference, reports, routines, selftest, text, vault
 from .common import Parser, run_command
 from .vault import cmd_gui
 
 __all__ = ["build_parser", "cmd_gui", "main"]
 
 #: The areas in the order their commands appear in ``vbedesk --help``.
-AREAS = (vault, incidents, plans, reports, routines, forms, selftest, text, backups)
+AREAS = (vault, incidents, plans, reference, reports, routines, forms, selftest, text, backups)
 
 
 def build_parser() -> argparse.ArgumentParser:
