@@ -168,7 +168,11 @@ class PlanTableModel(RowTableModel[PlanLine]):
             if column == self.COL_FOLLOWUP:
                 return act.followup
             if column == self.COL_STATUS:
-                return "" if row.status is None else self._status_label(row.status)
+                status = "" if row.status is None else self._status_label(row.status)
+                if act.retired_on is None:
+                    return status
+                retired = _("Retired (utgår) {date}").format(date=act.retired_on.isoformat())
+                return f"{status}\n{retired}" if status else retired
         if role == TOOLTIP and column == self.COL_STATUS and row.status is None:
             return _("No follow-up in this period yet.")
         return None

@@ -18,6 +18,7 @@ from vbedesk.storage.service import VaultService
 from vbedesk.ui.messages import delete_when_finished, error_text
 from vbedesk.ui.models.plan_models import FollowUpModel, PlanTableModel
 from vbedesk.ui.page import Page
+from vbedesk.ui.pages.plan_editor import PlanEditor
 from vbedesk.ui.pages.plan_presenter import NoStatus, PlanPresenter
 from vbedesk.ui.pages.plan_view import PlanView
 from vbedesk.ui.widgets.fields import show_error
@@ -50,6 +51,8 @@ class PlanPage(Page):
         self.view.selection_changed.connect(self._show_activity)
         self.view.copy_button.clicked.connect(self.ask_copy_to_next_year)
         self.view.followup.save_button.clicked.connect(self.save_followup)
+        #: New plans, activities, the decision: its dialogs and what they store.
+        self.editor = PlanEditor(self)
         self.refresh()
 
     # -- Page ---------------------------------------------------------------------------------
@@ -101,7 +104,9 @@ class PlanPage(Page):
         selected = self.selected_activity()
         plan = self.current_plan()
         self.view.show_plan(
-            None if plan is None else plan.title, self.presenter.lines(plan, self.period())
+            None if plan is None else plan.title,
+            self.presenter.lines(plan, self.period()),
+            self.presenter.state_text(plan),
         )
         self.view.followup.show_period(self.period())
         if selected is not None and selected.id is not None:
@@ -113,6 +118,14 @@ class PlanPage(Page):
         self.view.followup.show_activity(activity)
         followups = [] if activity is None else self.presenter.followups(activity, self.period())
         self.history_model.set_rows(followups)
+        plan = self.current_plan()
+        rows = self.plan_model.rows()
+        self.view.enable_actions(
+            plan=plan is not None,
+            decided=self.presenter.is_decided(plan),
+            up=self.presenter.can_move(rows, activity, -1),
+            down=self.presenter.can_move(rows, activity, 1),
+        )
 
     # -- follow-up -----------------------------------------------------------------------------
     def save_followup(self) -> bool:

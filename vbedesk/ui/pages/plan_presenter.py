@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from datetime import date
 
 from vbedesk.errors import InputRefused
-from vbedesk.i18n import N_, language
+from vbedesk.i18n import N_, _, language
 from vbedesk.model import ActionPlan, Activity, FollowUp, Period
+from vbedesk.plans import ActivityDraft, PlanState
 from vbedesk.storage.service import VaultService
 from vbedesk.ui.models.plan_models import PlanLine, load_plan_lines
 
@@ -29,6 +30,12 @@ class NoStatus(InputRefused):
     """A follow-up without a status."""
 
     message = N_("Choose a status for the follow-up.")
+
+
+class NoPlan(InputRefused):
+    """An edit of the plan with no plan shown."""
+
+    message = N_("Create an action plan first.")
 
 
 def plan_to_show(plans: Sequence[ActionPlan], today: date) -> int:
@@ -111,3 +118,89 @@ class PlanPresenter:
     def copy_to_year(self, plan: ActionPlan, year: int) -> ActionPlan:
         """A new plan for ``year`` with the same sections and activities (no follow-ups)."""
         return self.service.plans.copy_to_year(plan.id or 0, year)
+
+    # -- the plan editor -------------------------------------------------------------------
+    def new_plan_year(self, today: date) -> int:
+        """The year a new plan is suggested for: after the newest plan, else this year."""
+        return max((p.year + 1 for p in self.plans), default=today.year)
+
+    def copy_sources(self) -> list[int]:
+        """The years of the plans a new plan can be copied from, newest first."""
+        return sorted((p.year for p in self.plans), reverse=True)
+
+    def create_plan(self, year: int, copy_from: int | None = None) -> ActionPlan:
+        """A plan for ``year``: empty with the standard sections, or a copy of ``copy_from``."""
+        return self.service.plans.create(year, copy_from=copy_from)
+
+    @staticmethod
+    def state_text(plan: ActionPlan | None) -> str:
+        """The plan's state as the page shows it: draft, or decided with date and dnr."""
+        if plan is None:
+            return ""
+        if plan.state != PlanState.DECIDED or plan.decided_on is None:
+            return _("Draft (utkast), not decided yet.")
+        text = _("Decided {date}").format(date=plan.decided_on.isoformat())
+        return f"{text}, {plan.diarienummer}" if plan.diarienummer else text
+
+    @staticmethod
+    def is_decided(plan: ActionPlan | None) -> bool:
+        return plan is not None and plan.state == PlanState.DECIDED
+
+    def decide(self, plan: ActionPlan | None, on: date, dnr: str) -> ActionPlan:
+        if plan is None or plan.id is None:
+            raise NoPlan()
+        return self.service.plans.decide(plan.id, on, dnr)
+
+    def save_activity(
+        self,
+        line: PlanLine | None,
+        draft: ActivityDraft,
+        *,
+        edit: bool,
+        accept_findings: bool = False,
+    ) -> Activity:
+        """A new activity at the end of ``line``'s section, or (``edit``) ``line``'s activity
+        changed; the service's refusal (``IdentifiersFound``, ``InputRefused``) saves nothing."""
+        if line is None or line.section.id is None:
+            raise NoActivity()
+        if not edit:
+            return self.service.plans.add_activity(
+                line.section.id, draft, accept_findings=accept_findings
+            )
+        if line.activity is None or line.activity.id is None:
+            raise NoActivity()
+        return self.service.plans.edit_activity(
+            line.activity.id,
+            text=draft.text,
+            responsible=draft.responsible,
+            timeline=draft.timeline,
+            followup=draft.followup,
+            accept_findings=accept_findings,
+        )
+
+    def can_move(self, lines: Sequence[PlanLine], activity: Activity | None, step: int) -> bool:
+        """Whether ``activity`` has a neighbour in its section in direction ``step`` (±1)."""
+        if activity is None:
+            return False
+        positions = [
+            line.activity.position
+            for line in lines
+            if line.activity is not None and line.activity.section_id == activity.section_id
+        ]
+        if step < 0:
+            return bool(positions) and activity.position > min(positions)
+        return bool(positions) and activity.position < max(positions)
+
+    def move_activity(self, activity: Activity | None, step: int) -> Activity:
+        """One place up (``step`` -1) or down (+1) in its section."""
+        if activity is None or activity.id is None:
+            raise NoActivity()
+        return self.service.plans.move_activity(
+            activity.id, position=max(1, activity.position + step)
+        )
+
+    def retire_activity(self, activity: Activity | None, on: date) -> Activity:
+        """The activity utgår from ``on``; it stays in the plan with its follow-ups."""
+        if activity is None or activity.id is None:
+            raise NoActivity()
+        return self.service.plans.retire_activity(activity.id, on)

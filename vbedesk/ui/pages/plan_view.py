@@ -33,6 +33,16 @@ from vbedesk.ui.widgets.layouts import chain_tabs, form_group, side_by_side
 from vbedesk.ui.widgets.tables import WrappingTableView
 
 
+def _action_button(text: str, name: str, tip: str = "") -> QPushButton:
+    """A button of the page's bars: named, with a mnemonic, pressed by Enter as by Space."""
+    button = QPushButton(text)
+    button.setAccessibleName(name)
+    button.setAutoDefault(True)
+    if tip:
+        button.setToolTip(tip)
+    return button
+
+
 class FollowUpPanel(QWidget):
     """The selected activity, its follow-ups in the period, and the form for a new one."""
 
@@ -79,8 +89,7 @@ class FollowUpPanel(QWidget):
         self.comment_edit.setMinimumHeight(70)
         self.comment_edit.setMaximumHeight(130)
         self.date_edit = date_edit(_("Date of the follow-up"))
-        self.save_button = QPushButton(_("Save follow-up"))
-        self.save_button.setAccessibleName(_("Save follow-up"))
+        self.save_button = _action_button(_("&Save follow-up"), _("Save follow-up"))
         self.form_error = error_label(_("Follow-up error"))
 
         form = QFormLayout()
@@ -163,6 +172,7 @@ class PlanView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)  # the page's layout gives the margins
         layout.addWidget(self.heading)
         layout.addLayout(bar)
+        layout.addLayout(self._build_activity_bar())
         layout.addWidget(self.copy_error)
         layout.addWidget(splitter, 1)
         self._chain_tabs()
@@ -190,10 +200,16 @@ class PlanView(QWidget):
         self.period_year.setRange(2000, 2100)
         self.period_year.setValue(date.today().year)
         self.period_year.setAccessibleName(_("Follow-up year"))
-        self.copy_button = QPushButton(_("Copy to next year…"))
-        self.copy_button.setAccessibleName(_("Copy the plan to next year"))
-        self.copy_button.setToolTip(
-            _("The yearly revision: a new plan with the same sections and activities.")
+        self.copy_button = _action_button(
+            _("&Copy to next year…"),
+            _("Copy the plan to next year"),
+            _("The yearly revision: a new plan with the same sections and activities."),
+        )
+        self.new_plan_button = _action_button(
+            _("&New plan…"), _("New action plan"), _("A plan for a year: empty or a copy.")
+        )
+        self.decide_button = _action_button(
+            _("&Decide…"), _("Decide the plan"), _("The decision date and the diarienummer.")
         )
         bar = QHBoxLayout()
         plan_label = QLabel(_("Plan:"))
@@ -209,9 +225,46 @@ class PlanView(QWidget):
         bar.addStretch(1)
         #: The buttons that act on the chosen plan, at the bar's end.
         self.plan_actions = QHBoxLayout()
+        self.plan_actions.addWidget(self.new_plan_button)
         self.plan_actions.addWidget(self.copy_button)
+        self.plan_actions.addWidget(self.decide_button)
         bar.addLayout(self.plan_actions)
         return bar
+
+    def _build_activity_bar(self) -> QHBoxLayout:
+        """The buttons that act on the selected line: add, edit, move, retire."""
+        self.add_button = _action_button(
+            _("&Add activity…"),
+            _("Add an activity"),
+            _("A new activity at the end of the selected section."),
+        )
+        self.edit_button = _action_button(
+            _("&Edit activity…"), _("Edit the activity"), _("Or double-click the activity.")
+        )
+        self.up_button = _action_button(_("Move &up"), _("Move the activity up"))
+        self.down_button = _action_button(_("Move do&wn"), _("Move the activity down"))
+        self.retire_button = _action_button(
+            _("&Retire…"),
+            _("Retire the activity"),
+            _("Utgår: the activity stays in the plan with its follow-ups."),
+        )
+        self.state_label = QLabel()
+        self.state_label.setAccessibleName(_("State of the plan"))
+        bar = QHBoxLayout()
+        for button in self.activity_buttons():
+            bar.addWidget(button)
+        bar.addStretch(1)
+        bar.addWidget(self.state_label)
+        return bar
+
+    def activity_buttons(self) -> tuple[QPushButton, ...]:
+        return (
+            self.add_button,
+            self.edit_button,
+            self.up_button,
+            self.down_button,
+            self.retire_button,
+        )
 
     def _chain_tabs(self) -> None:
         panel = self.followup
@@ -220,7 +273,10 @@ class PlanView(QWidget):
                 self.plan_combo,
                 self.period_kind,
                 self.period_year,
+                self.new_plan_button,
                 self.copy_button,
+                self.decide_button,
+                *self.activity_buttons(),
                 self.plan_table,
                 panel.history_table,
                 panel.status_combo,
@@ -249,6 +305,8 @@ class PlanView(QWidget):
         self.plan_combo.setCurrentIndex(index)
         self.plan_combo.blockSignals(False)
         self.copy_button.setEnabled(bool(plans))
+        if not plans:
+            self.new_plan_button.setFocus()
 
     def period(self) -> Period:
         return Period(
@@ -268,9 +326,26 @@ class PlanView(QWidget):
         self.period_year.blockSignals(False)
 
     # -- the table -------------------------------------------------------------------------
-    def show_plan(self, title: str | None, lines: Sequence[PlanLine]) -> None:
-        self.heading.setText(_("No action plan in the vault yet.") if title is None else title)
+    def show_plan(self, title: str | None, lines: Sequence[PlanLine], state: str = "") -> None:
+        self.heading.setText(
+            _("No action plan in the vault yet: create one with “New plan…”.")
+            if title is None
+            else title
+        )
+        self.state_label.setText(state)
         self.plan_model.set_rows(lines)
+
+    def enable_actions(self, *, plan: bool, decided: bool, up: bool, down: bool) -> None:
+        """The editor's buttons for the plan shown and the selected line."""
+        line = self.selected_line()
+        activity = None if line is None else line.activity
+        running = activity is not None and activity.retired_on is None
+        self.decide_button.setEnabled(plan and not decided)
+        self.add_button.setEnabled(plan)
+        self.edit_button.setEnabled(activity is not None)
+        self.up_button.setEnabled(up)
+        self.down_button.setEnabled(down)
+        self.retire_button.setEnabled(running)
 
     def selected_line(self) -> PlanLine | None:
         """The selected line of the plan table: an activity or a section heading."""
