@@ -40,6 +40,7 @@ class TrainingPage(Page):
         self.view.latest_course_changed.connect(self._show_latest)
         self.view.pair_changed.connect(self._show_history)
         self.view.latest_selected.connect(self._latest_selected)
+        self.view.as_of_changed.connect(self._show_choices)
         self.view.save_button.clicked.connect(self.save_count)
         self.refresh()
 
@@ -54,8 +55,13 @@ class TrainingPage(Page):
             model.unit_names = presenter.unit_names()
             model.course_names = presenter.course_names()
         self.course_model.set_rows(presenter.courses)
-        self.view.set_lists(presenter.units, presenter.courses)
+        self.view.set_courses(presenter.courses)
+        self._show_choices()
         self._show_latest()
+
+    def _show_choices(self) -> None:
+        """Offer the units and courses that take a count of the form's date."""
+        self.view.set_choices(*self.presenter.choices(self.view.as_of()))
         self._show_history()
 
     def _show_latest(self) -> None:

@@ -35,6 +35,12 @@ class TrainingPresenter:
         self.courses = self.service.training.courses()
         self._unit_order = {u.code: n for n, u in enumerate(self.units)}
 
+    def choices(self, day: date) -> tuple[list[Unit], list[Course]]:
+        """The units and courses that take a count dated ``day`` (retired ones do not; their
+        counts stay in ``units``/``courses`` and the history)."""
+        training = self.service.training
+        return training.units(on=day), training.courses(on=day)
+
     def unit_names(self) -> dict[str, str]:
         return {u.code: u.name for u in self.units}
 

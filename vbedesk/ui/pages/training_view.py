@@ -51,6 +51,8 @@ class TrainingView(QWidget):
     pair_changed = Signal()
     #: A row of the latest counts is selected.
     latest_selected = Signal()
+    #: The count's date changed (the units and courses that take it may be others).
+    as_of_changed = Signal()
 
     def __init__(
         self,
@@ -100,6 +102,7 @@ class TrainingView(QWidget):
         self.latest_table.selectionModel().selectionChanged.connect(
             lambda *_args: self.latest_selected.emit()
         )
+        self.as_of_edit.dateChanged.connect(lambda *_args: self.as_of_changed.emit())
 
     # -- building ------------------------------------------------------------------------
     def _build_form(self) -> QGroupBox:
@@ -172,11 +175,14 @@ class TrainingView(QWidget):
         )
 
     # -- showing ---------------------------------------------------------------------------
-    def set_lists(self, units: Sequence[Unit], courses: Sequence[Course]) -> None:
-        """The units and courses to choose from (the choices kept where they still exist)."""
+    def set_courses(self, courses: Sequence[Course]) -> None:
+        """Every course, for the table of latest counts (retired ones keep their counts)."""
+        _fill(self.latest_course_combo, [(c.name, c.code) for c in courses])
+
+    def set_choices(self, units: Sequence[Unit], courses: Sequence[Course]) -> None:
+        """The units and courses a new count can name (the choices kept where they stay)."""
         _fill(self.unit_combo, [(u.name, u.code) for u in units])
         _fill(self.course_combo, [(c.name, c.code) for c in courses])
-        _fill(self.latest_course_combo, [(c.name, c.code) for c in courses])
 
     def set_unit_and_course(self, unit_code: str, course_code: str) -> None:
         self.unit_combo.setCurrentIndex(self.unit_combo.findData(unit_code))
