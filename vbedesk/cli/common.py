@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -188,3 +189,13 @@ def run_command(args: argparse.Namespace) -> int:
         # The class name only: an exception's text may quote data.
         err("vbedesk: " + _("Unexpected error ({kind}).").format(kind=type(exc).__name__))
         return EXIT_UNEXPECTED
+
+
+def day_option(text: str, option: str) -> date:
+    """The date given to ``option`` (YYYY-MM-DD); a refusal naming the option otherwise."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputRefused(
+            N_("The field {field} must be a date written YYYY-MM-DD."), field=option
+        ) from None

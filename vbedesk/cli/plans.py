@@ -11,24 +11,14 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING
 
-from vbedesk.errors import InputRefused
-from vbedesk.i18n import N_, _
+from vbedesk.i18n import _
 
-from .common import EXIT_OK, Parser, open_service, out
+from .common import EXIT_OK, Parser, day_option, open_service, out
 
 if TYPE_CHECKING:
     from vbedesk.storage.service import VaultService
 
     from .common import Subcommands
-
-
-def _day(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputRefused(
-            N_("The field {field} must be a date written YYYY-MM-DD."), field=option
-        ) from None
 
 
 def _section_id(service: VaultService, plan_id: int, title: str) -> int:
@@ -127,7 +117,7 @@ def cmd_plan_show(args: argparse.Namespace) -> int:
 
 
 def cmd_plan_decide(args: argparse.Namespace) -> int:
-    day = _day(args.on, "--on")
+    day = day_option(args.on, "--on")
     with open_service(args) as service:
         plan = service.plans.of_year(args.year)
         assert plan.id is not None
@@ -176,7 +166,7 @@ def cmd_activity_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_activity_retire(args: argparse.Namespace) -> int:
-    day = date.today() if args.on is None else _day(args.on, "--on")
+    day = date.today() if args.on is None else day_option(args.on, "--on")
     with open_service(args) as service:
         service.plans.retire_activity(args.id, day)
     out(_("Activity {id} is retired from {day}.").format(id=args.id, day=day))

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 from vbedesk.i18n import _
 
-from .common import EXIT_OK, Parser, open_service, out
-from .plans import _day
+from .common import EXIT_OK, Parser, day_option, open_service, out
 
 if TYPE_CHECKING:
     from .common import Subcommands
@@ -67,7 +66,7 @@ def cmd_unit_rename(args: argparse.Namespace) -> int:
 
 
 def cmd_unit_retire(args: argparse.Namespace) -> int:
-    day = _day(args.on, "--on")
+    day = day_option(args.on, "--on")
     with open_service(args) as service:
         service.training.retire_unit(args.id, day)
     out(_("Unit {id} is retired from {day}.").format(id=args.id, day=day))
@@ -107,7 +106,7 @@ def cmd_course_rename(args: argparse.Namespace) -> int:
 
 
 def cmd_course_retire(args: argparse.Namespace) -> int:
-    day = date.today() if args.on is None else _day(args.on, "--on")
+    day = date.today() if args.on is None else day_option(args.on, "--on")
     with open_service(args) as service:
         service.training.retire_course(args.id, day)
     out(_("Course {id} is retired from {day}.").format(id=args.id, day=day))
@@ -174,7 +173,7 @@ def cmd_contact_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_contact_verify(args: argparse.Namespace) -> int:
-    day = _day(args.on, "--on")
+    day = day_option(args.on, "--on")
     with open_service(args) as service, service.store.write():
         contact = service.contacts.get(args.id)
         service.contacts.verify(contact.code, contact.phone, day)
