@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QVBoxLayout, QWidget
 
@@ -29,24 +29,18 @@ from vbedesk.ui.dialogs.disclosure_notice import DisclosureNoticeDialog
 from vbedesk.ui.messages import ask_save_anyway, delete_when_finished, error_text
 from vbedesk.ui.models.disclosure_table import DisclosureModel
 from vbedesk.ui.page import Page
+from vbedesk.ui.pages.disclosed_save import DisclosedSave
 from vbedesk.ui.pages.reports_presenter import (
     AnalysisText,
     build_output,
     default_years,
     export_file,
-    export_target,
     register_rows,
     write_output,
 )
 from vbedesk.ui.pages.reports_view import ReportsView
 from vbedesk.ui.pdf_view import MAX_PRINT_DPI, RenderedPage, paint_pages, render_pages
 from vbedesk.ui.tasks import Task, run_task
-
-FILTERS = {
-    "pdf": "PDF (*.pdf)",
-    "xlsx": "Excel (*.xlsx)",
-    "csv": "CSV (*.csv)",
-}
 
 
 class ReportsPage(Page):
@@ -63,8 +57,6 @@ class ReportsPage(Page):
         super().__init__(service, parent)
         self.output: Output | None = None
         self.task: Task | None = None
-        self.notice: DisclosureNoticeDialog | None = None
-        self.file_dialog: QFileDialog | None = None
         self.print_dialog: QPrintDialog | None = None
         self.printer: QPrinter | None = None
         self.save_anyway_box: QMessageBox | None = None
@@ -72,6 +64,8 @@ class ReportsPage(Page):
         self.register_model = DisclosureModel((), self)
         self.view = ReportsView(self.register_model)
         QVBoxLayout(self).addWidget(self.view)
+        #: The notice and the file dialog of a save or an export.
+        self.saving = DisclosedSave(self, self.view.status.setText)
 
         view = self.view
         view.kind_changed.connect(self._kind_changed)
@@ -93,6 +87,14 @@ class ReportsPage(Page):
 
     def title(self) -> str:
         return _("Reports")
+
+    @property
+    def notice(self) -> DisclosureNoticeDialog | None:
+        return self.saving.notice
+
+    @property
+    def file_dialog(self) -> QFileDialog | None:
+        return self.saving.file_dialog
 
     # -- the Page contract ---------------------------------------------------------------
     def refresh(self) -> None:
@@ -232,47 +234,12 @@ class ReportsPage(Page):
     def _ask_notice(
         self, what: str, then: Callable[[str, str], None], *, printing: bool = False
     ) -> DisclosureNoticeDialog:
-        notice = DisclosureNoticeDialog(what, self, printing=printing)
-        delete_when_finished(notice)
-
-        def answered(result: int) -> None:
-            self.notice = None
-            if result == QDialog.DialogCode.Accepted:
-                then(notice.recipient(), notice.purpose())
-            else:
-                self.view.status.setText(_("Cancelled: nothing was written."))
-
-        notice.finished.connect(answered)
-        self.notice = notice
-        notice.open()
-        return notice
+        return self.saving.ask_notice(what, then, printing=printing)
 
     def _ask_path(
         self, suggested: str, kinds: tuple[str, ...], then: Callable[[Path], object]
     ) -> QFileDialog:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        dialog = QFileDialog(self, _("Save as"))
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setNameFilters([FILTERS[k] for k in kinds])
-        dialog.setDefaultSuffix(kinds[0])
-        # Never over a file: the service refuses one that exists, with its own message.
-        dialog.setOption(QFileDialog.Option.DontConfirmOverwrite, True)
-        dialog.setDirectory(folder)
-        dialog.selectFile(suggested)
-        delete_when_finished(dialog)
-
-        def chosen(path: str) -> None:
-            self.file_dialog = None
-            then(Path(path))
-
-        dialog.fileSelected.connect(chosen)
-        dialog.rejected.connect(
-            lambda: self.view.status.setText(_("Cancelled: nothing was written."))
-        )
-        self.file_dialog = dialog
-        dialog.open()
-        return dialog
+        return self.saving.ask_path(suggested, kinds, then)
 
     def save_as(self) -> DisclosureNoticeDialog | None:
         """Notice → file name → the file written and registered."""
@@ -316,16 +283,10 @@ class ReportsPage(Page):
         request = self.export_request()
         if request is None:
             return None
-        target = export_target(request)
-
-        def with_answers(recipient: str, purpose: str) -> None:
-            self._ask_path(
-                target.suggested,
-                target.kinds,
-                lambda path: self.export_to(path, request, recipient, purpose),
-            )
-
-        return self._ask_notice(target.what, with_answers)
+        return self.saving.ask_export(
+            request,
+            lambda path, recipient, purpose: self.export_to(path, request, recipient, purpose),
+        )
 
     def export_to(self, path: Path, request: Request, recipient: str, purpose: str) -> Task:
         """Build the spreadsheet (CSV for a follow-up saved as ``.csv``) and write it."""
