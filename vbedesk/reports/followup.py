@@ -60,6 +60,11 @@ def status_summary(data: FollowUpReportData) -> Counter[str]:
     )
 
 
+def followup_status(statuses: Taxonomy, code: str) -> str:
+    """A follow-up's status as the report shows it; "No follow-up noted" without one."""
+    return statuses.label(code, language()) if code else _("No follow-up noted")
+
+
 def build_followup_report(
     data: FollowUpReportData,
     statuses: Taxonomy,
@@ -69,7 +74,6 @@ def build_followup_report(
 ) -> bytes:
     """The follow-up report as PDF bytes."""
     s = styles()
-    lang = language()
     info = ReportInfo(
         title=_("Follow-up of the action plan"),
         district=district,
@@ -80,7 +84,7 @@ def build_followup_report(
     story: list[Flowable] = [*title_block(info), para(data.plan.title, s.body)]
 
     def status_label(code: str) -> str:
-        return statuses.label(code, lang) if code else _("No follow-up noted")
+        return followup_status(statuses, code)
 
     summary = status_summary(data)
     order = [c for c in statuses.codes() if c in summary] + [

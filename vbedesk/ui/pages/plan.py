@@ -7,20 +7,27 @@ The page is the controller between ``PlanView`` (``plan_view``: widgets and layo
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
 from vbedesk.errors import InputRefused
 from vbedesk.i18n import _
 from vbedesk.model import ActionPlan, Activity, Period
+from vbedesk.reports.catalog import Kind, Request
 from vbedesk.storage.service import VaultService
+from vbedesk.ui.dialogs.disclosure_notice import DisclosureNoticeDialog
 from vbedesk.ui.messages import delete_when_finished, error_text
 from vbedesk.ui.models.plan_models import FollowUpModel, PlanTableModel
 from vbedesk.ui.page import Page
+from vbedesk.ui.pages.disclosed_save import DisclosedSave
 from vbedesk.ui.pages.plan_editor import PlanEditor
 from vbedesk.ui.pages.plan_presenter import NoStatus, PlanPresenter
 from vbedesk.ui.pages.plan_view import PlanView
+from vbedesk.ui.pages.reports_presenter import export_file
+from vbedesk.ui.tasks import Task, run_task
 from vbedesk.ui.widgets.fields import show_error
 
 
@@ -33,6 +40,8 @@ class PlanPage(Page):
     followup_saved = Signal(int)
     #: The plan was copied; the new plan's year.
     plan_copied = Signal(int)
+    #: The period's follow-up was exported and registered (the register entry's id).
+    period_exported = Signal(int)
 
     def __init__(self, service: VaultService, parent: QWidget | None = None) -> None:
         super().__init__(service, parent)
@@ -51,6 +60,11 @@ class PlanPage(Page):
         self.view.selection_changed.connect(self._show_activity)
         self.view.copy_button.clicked.connect(self.ask_copy_to_next_year)
         self.view.followup.save_button.clicked.connect(self.save_followup)
+        self.view.followup.copy_ils_button.clicked.connect(self.copy_for_ils)
+        self.view.followup.export_period_button.clicked.connect(self.export_period)
+        #: The notice and the file dialog of the period's export (as on Rapporter).
+        self.saving = DisclosedSave(self, self.view.followup.ils_status.setText)
+        self.task: Task | None = None
         #: New plans, activities, the decision: its dialogs and what they store.
         self.editor = PlanEditor(self)
         self.refresh()
@@ -149,6 +163,57 @@ class PlanPage(Page):
         self._reload_plan()
         self.followup_saved.emit(stored.activity_id)
         return True
+
+    # -- ILS-webb ------------------------------------------------------------------------------
+    def copy_for_ils(self) -> str | None:
+        """The selected activity's follow-up of the period, as text on the clipboard.
+
+        Copied from a widget of the window, so the lock clears it (``app._clipboard_changed``).
+        """
+        panel = self.view.followup
+        try:
+            text = self.presenter.ils_text(self.selected_activity(), self.period())
+        except InputRefused as exc:
+            panel.ils_status.setText(error_text(exc))
+            return None
+        QGuiApplication.clipboard().setText(text)
+        panel.ils_status.setText(
+            _("Copied for ILS-webb. The clipboard is cleared when the vault locks.")
+        )
+        return text
+
+    def export_period(self) -> DisclosureNoticeDialog:
+        """Every activity of the period as CSV or xlsx: notice → file name → written."""
+        request = Request(Kind.FOLLOWUP_XLSX, period=self.period())
+        return self.saving.ask_export(
+            request,
+            lambda path, recipient, purpose: self.export_period_to(
+                path, request, recipient, purpose
+            ),
+        )
+
+    def export_period_to(self, path: Path, request: Request, recipient: str, purpose: str) -> Task:
+        """Build the spreadsheet (CSV for a ``.csv`` name) on the worker thread, write and
+        register it, as the Rapporter page does."""
+        service = self.service
+        status = self.view.followup.ils_status
+        text = _("Exporting…")
+        status.setText(text)
+
+        def written(entry_id: int) -> None:
+            status.setText(
+                _("Saved as {path}. It is recorded in the disclosure register.").format(path=path)
+            )
+            self.period_exported.emit(entry_id)
+
+        self.task = run_task(
+            lambda: export_file(service, path, request, recipient, purpose),
+            written,
+            lambda exc: status.setText(error_text(exc)),
+            self,
+            progress_text=text,
+        )
+        return self.task
 
     # -- copy to next year ---------------------------------------------------------------------
     def ask_copy_to_next_year(self) -> None:

@@ -16,7 +16,9 @@ from vbedesk.errors import InputRefused
 from vbedesk.i18n import N_, _, language
 from vbedesk.model import ActionPlan, Activity, FollowUp, Period
 from vbedesk.plans import ActivityDraft, PlanState
+from vbedesk.reports.followup import followup_status
 from vbedesk.storage.service import VaultService
+from vbedesk.taxonomy import Taxonomy
 from vbedesk.ui.models.plan_models import PlanLine, load_plan_lines
 
 
@@ -42,6 +44,22 @@ def plan_to_show(plans: Sequence[ActionPlan], today: date) -> int:
     """The index of the plan to show first: the newest whose year has begun, else the first."""
     started = [i for i, p in enumerate(plans) if p.year <= today.year]
     return started[-1] if started else 0
+
+
+def ils_text(
+    activity: Activity, period: Period, followup: FollowUp | None, statuses: Taxonomy
+) -> str:
+    """One activity's follow-up of ``period`` as plain text to paste into ILS-webb: the
+    activity, the status as the follow-up report words it, the comment and its date."""
+    status = followup_status(statuses, followup.status if followup else "")
+    lines = [
+        _("Activity: {text}").format(text=activity.text),
+        _("Status ({period}): {status}").format(period=period, status=status),
+    ]
+    if followup is not None:
+        lines.append(_("Comment: {comment}").format(comment=followup.comment))
+        lines.append(_("Noted: {date}").format(date=followup.noted_on.isoformat()))
+    return "\n".join(lines)
 
 
 class PlanPresenter:
@@ -108,6 +126,14 @@ class PlanPresenter:
             noted_on=noted_on,
         )
         return self.service.plans.add_followup(followup)
+
+    def ils_text(self, activity: Activity | None, period: Period) -> str:
+        """The text "Copy for ILS-webb" puts on the clipboard: the newest follow-up of
+        ``activity`` in ``period`` (``NoActivity`` without an activity)."""
+        if activity is None or activity.id is None:
+            raise NoActivity()
+        found = self.followups(activity, period)
+        return ils_text(activity, period, found[-1] if found else None, self.statuses)
 
     # -- the yearly copy -------------------------------------------------------------------
     @staticmethod

@@ -64,6 +64,20 @@ class FollowUpPanel(QWidget):
         self.history_table.setMinimumHeight(120)
         self.period_heading = QLabel()
         self.period_heading.setWordWrap(True)
+        self.copy_ils_button = _action_button(
+            _("Copy for &ILS-webb"),
+            _("Copy the follow-up for ILS-webb"),
+            _("The activity's status and comment for the period, as text to paste."),
+        )
+        self.export_period_button = _action_button(
+            _("E&xport the period…"),
+            _("Export the period's follow-up"),
+            _("Every activity's status and comment for the period, as CSV or xlsx."),
+        )
+        #: What the copy or the export did.
+        self.ils_status = QLabel()
+        self.ils_status.setWordWrap(True)
+        self.ils_status.setAccessibleName(_("Copy and export status"))
         self._build_form(statuses)
 
         layout = QVBoxLayout(self)
@@ -74,6 +88,12 @@ class FollowUpPanel(QWidget):
         layout.addWidget(self.activity_label)
         layout.addWidget(self.period_heading)
         layout.addWidget(self.history_table, 1)
+        ils_bar = QHBoxLayout()
+        ils_bar.addWidget(self.copy_ils_button)
+        ils_bar.addWidget(self.export_period_button)
+        ils_bar.addStretch(1)
+        layout.addLayout(ils_bar)
+        layout.addWidget(self.ils_status)
         layout.addWidget(self.form_box)
 
     def _build_form(self, statuses: Sequence[tuple[str, str]]) -> None:
@@ -103,6 +123,7 @@ class FollowUpPanel(QWidget):
     def show_activity(self, activity: Activity | None) -> None:
         """``activity`` named above its history; without one the form cannot be used."""
         self.form_box.setEnabled(activity is not None)
+        self.copy_ils_button.setEnabled(activity is not None)
         self.activity_label.setText(
             _("Select an activity in the plan.") if activity is None else activity.text
         )
@@ -279,6 +300,8 @@ class PlanView(QWidget):
                 *self.activity_buttons(),
                 self.plan_table,
                 panel.history_table,
+                panel.copy_ils_button,
+                panel.export_period_button,
                 panel.status_combo,
                 panel.comment_edit,
                 panel.date_edit,
@@ -341,6 +364,7 @@ class PlanView(QWidget):
         activity = None if line is None else line.activity
         running = activity is not None and activity.retired_on is None
         self.decide_button.setEnabled(plan and not decided)
+        self.followup.export_period_button.setEnabled(plan)
         self.add_button.setEnabled(plan)
         self.edit_button.setEnabled(activity is not None)
         self.up_button.setEnabled(up)
