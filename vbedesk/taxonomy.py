@@ -121,6 +121,21 @@ class Taxonomies:
     activity_statuses: Taxonomy
     boards: Taxonomy
 
+    def of_incident_fields(self) -> dict[str, Taxonomy]:
+        """The taxonomy of each coded field of an incident, by field name."""
+        return {
+            "area": self.areas,
+            "place_type": self.place_types,
+            "reporting_unit": self.reporting_units,
+            "reporter_role": self.reporter_roles,
+            "environment": self.environments,
+            "age_band": self.age_bands,
+            "consent": self.consent,
+            "status": self.incident_statuses,
+            "incident_types": self.incident_types,
+            "actions_taken": self.actions,
+        }
+
 
 TAXONOMY_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Taxonomies))
 

@@ -147,18 +147,7 @@ def _print_labelled(data: dict[str, object], taxonomies: Taxonomies) -> None:
     from vbedesk.i18n import language
 
     lang = language()
-    label_sources = {
-        "area": taxonomies.areas,
-        "place_type": taxonomies.place_types,
-        "reporting_unit": taxonomies.reporting_units,
-        "reporter_role": taxonomies.reporter_roles,
-        "environment": taxonomies.environments,
-        "age_band": taxonomies.age_bands,
-        "consent": taxonomies.consent,
-        "status": taxonomies.incident_statuses,
-        "incident_types": taxonomies.incident_types,
-        "actions_taken": taxonomies.actions,
-    }
+    label_sources = taxonomies.of_incident_fields()
     for key, value in data.items():
         tax = label_sources.get(key)
         if tax is not None and isinstance(value, list):

@@ -39,18 +39,7 @@ FIELD_LABELS = (
 def incident_values(incident: Incident, taxonomies: Taxonomies) -> list[tuple[str, str]]:
     """(label, shown value) per field, codes as labels in the current language."""
     lang = language()
-    taxonomy_of = {
-        "area": taxonomies.areas,
-        "place_type": taxonomies.place_types,
-        "reporting_unit": taxonomies.reporting_units,
-        "reporter_role": taxonomies.reporter_roles,
-        "environment": taxonomies.environments,
-        "age_band": taxonomies.age_bands,
-        "consent": taxonomies.consent,
-        "status": taxonomies.incident_statuses,
-        "incident_types": taxonomies.incident_types,
-        "actions_taken": taxonomies.actions,
-    }
+    taxonomy_of = taxonomies.of_incident_fields()
     result = []
     for name, label in FIELD_LABELS:
         value = getattr(incident, name)

@@ -90,15 +90,12 @@ class Store:
         if current is not None:
             yield current
             return
-        with damage_as_error(), self.vault.connection() as conn:
-            work = Work(conn, write=False)
-            self._local.work = work
-            try:
-                with conn.begin():
-                    yield work
-                    work._finish()
-            finally:
-                self._local.work = None
+        with (
+            damage_as_error(),
+            self.vault.connection() as conn,
+            self._running(Work(conn, write=False)) as work,
+        ):
+            yield work
 
     @contextmanager
     def write(self, *areas: Area) -> Iterator[Work]:
@@ -116,17 +113,22 @@ class Store:
             damage_as_error(target),  # a full disk: DiskFull
             self.vault.connection() as conn,
         ):
-            conn = conn.execution_options(vbedesk_write=True)
-            work = Work(conn, write=True)
+            work = Work(conn.execution_options(vbedesk_write=True), write=True)
             work.changed(*areas)
-            self._local.work = work
-            try:
-                with conn.begin():
-                    yield work
-                    work._finish()
-            finally:
-                self._local.work = None
+            with self._running(work):
+                yield work
         self._tell(Changes(frozenset(work.areas)))
+
+    @contextmanager
+    def _running(self, work: Work) -> Iterator[Work]:
+        """``work`` as this thread's unit of work, inside its transaction."""
+        self._local.work = work
+        try:
+            with work.conn.begin():
+                yield work
+                work._finish()
+        finally:
+            self._local.work = None
 
     def rows(self, sql: str, args: Sequence[Any]) -> list[Any]:
         """The rows of one compiled statement: in the unit of work running on this thread,

@@ -12,7 +12,7 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -428,23 +428,10 @@ class Vault:
         While it is out, ``close`` can interrupt its statement; the vault closes after the
         last one is back.
         """
-        with self._state:
-            if self._closing or self.engine is None:
-                raise VaultLocked()
-            engine = self.engine
-            conn = engine.connect()
-            driver = conn.connection.driver_connection
-            self._in_use[id(conn)] = driver
-        try:
+        with self._checked_out(
+            lambda engine: engine.connect(), lambda conn: conn.connection.driver_connection
+        ) as conn:
             yield conn
-        finally:
-            try:
-                conn.close()
-            finally:
-                with self._state:
-                    self._in_use.pop(id(conn), None)
-                if self._closing:
-                    self._close_when_idle()
 
     @contextmanager
     def driver(self) -> Iterator[Any]:
@@ -453,20 +440,30 @@ class Vault:
         The cheap unit of work of ``Store.rows``: no SQLAlchemy connection around it, no
         transaction (a single statement reads one snapshot). Tracked like ``connection``.
         """
+        with self._checked_out(
+            lambda engine: engine.raw_connection(), lambda fairy: fairy.driver_connection
+        ) as fairy:
+            yield fairy.driver_connection
+
+    @contextmanager
+    def _checked_out(
+        self, check_out: Callable[[Engine], Any], driver_of: Callable[[Any], Any]
+    ) -> Iterator[Any]:
+        """What ``check_out`` takes from the pool, tracked (by its driver connection, which
+        ``interrupt`` reaches) until it is back."""
         with self._state:
             if self._closing or self.engine is None:
                 raise VaultLocked()
-            fairy = self.engine.raw_connection()
-            driver = fairy.driver_connection
-            self._in_use[id(fairy)] = driver
+            taken = check_out(self.engine)
+            self._in_use[id(taken)] = driver_of(taken)
         try:
-            yield driver
+            yield taken
         finally:
             try:
-                fairy.close()
+                taken.close()
             finally:
                 with self._state:
-                    self._in_use.pop(id(fairy), None)
+                    self._in_use.pop(id(taken), None)
                 if self._closing:
                     self._close_when_idle()
 
