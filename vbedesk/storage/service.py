@@ -263,10 +263,6 @@ class VaultService:
         """Remove the data key from the system keyring."""
         self.vault.forget(store)
 
-    def recovery_key(self) -> str:
-        """The recovery key of this vault (shown once after a restore or on request)."""
-        return self.vault.recovery_key()
-
     def record_event(self, action: str, entity: str, entity_id: object, detail: str = "") -> None:
         """An audit row for something done outside the tables (passphrase change, backup)."""
         with self.store.write() as w:

@@ -18,7 +18,6 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection
@@ -150,10 +149,6 @@ class Store:
         with damage_as_error(), self.vault.raw_connection() as driver:
             yield driver
 
-    @property
-    def folder(self) -> Path:
-        return self.vault.folder
-
     # -- change events -------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` after every committed write; returns the unsubscribe call.
@@ -170,10 +165,6 @@ class Store:
                     self._listeners.remove(listener)
 
         return unsubscribe
-
-    def tell(self, *areas: Area) -> None:
-        """Tell the listeners of a change made outside a unit of work (a file written)."""
-        self._tell(Changes(frozenset(areas)))
 
     def _tell(self, changes: Changes) -> None:
         if not changes:

@@ -41,7 +41,7 @@ class BackupsPage(Page):
     #: The main window passes its keyring store (for the remembered backup passphrase).
     wants_store = True
 
-    #: A backup was written (the status bar shows its time).
+    #: A backup was written (the status bar hears of it as a BACKUPS change event).
     backup_written = Signal()
     #: The coordinator chose to work in a restored vault now: its folder.
     open_vault_requested = Signal(object)
