@@ -89,6 +89,8 @@ def test_the_charts_are_valid_svg_without_clip_paths(qtbot: QtBot, demo: VaultSe
         assert b"clip" not in svg.lower()
         renderer = QSvgRenderer(svg)
         assert renderer.isValid() and height > 0
+    # A widget added to a shown layout is shown on the next turn of the event loop.
+    qtbot.waitUntil(lambda: all(c.isVisible() for c in page.charts.values()), timeout=10_000)
     for chart in page.charts.values():
         assert chart.renderer().isValid()
         assert chart.isVisible() and chart.height() > 100
